@@ -1,0 +1,144 @@
+//! Suppression comments, applied as a filter after the rules ran:
+//! `# noqa` / `# noqa: AD501, AD502` on the line where a finding starts, and
+//! `# asyncdoctor: noqa` (optionally `: AD501`) anywhere in a file. Foreign
+//! codes in a list (`ASYNC251`, `F401`) are allowed and ignored.
+
+use ruff_text_size::TextRange;
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+
+/// What a comment suppresses.
+#[derive(Debug, PartialEq)]
+enum Directive<'s> {
+    All,
+    Codes(Vec<&'s str>),
+}
+
+impl Directive<'_> {
+    fn suppresses(&self, code: &str) -> bool {
+        match self {
+            Directive::All => true,
+            Directive::Codes(codes) => codes.iter().any(|c| c.eq_ignore_ascii_case(code)),
+        }
+    }
+}
+
+/// Parses the part after `noqa`: nothing → all; `: A, B` → those codes.
+fn parse_codes(rest: &str) -> Directive<'_> {
+    let rest = rest.trim_start();
+    let Some(list) = rest.strip_prefix(':') else {
+        return Directive::All;
+    };
+    let codes: Vec<&str> = list
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .take_while(|c| {
+            c.bytes().all(|b| b.is_ascii_alphanumeric()) && c.bytes().any(|b| b.is_ascii_digit())
+        })
+        .collect();
+    if codes.is_empty() {
+        Directive::All
+    } else {
+        Directive::Codes(codes)
+    }
+}
+
+/// A line-level `noqa` in a comment's text.
+fn line_directive(comment: &str) -> Option<Directive<'_>> {
+    let lower = comment.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(pos) = lower[search..].find("noqa") {
+        let at = search + pos;
+        // `# asyncdoctor: noqa` is the file-level form, handled separately.
+        let before = lower[..at].trim_end();
+        let is_file_level = before.ends_with("asyncdoctor:");
+        let preceded_by_hash = before.ends_with('#');
+        if preceded_by_hash && !is_file_level {
+            return Some(parse_codes(&comment[at + 4..]));
+        }
+        search = at + 4;
+    }
+    None
+}
+
+fn file_directive(comment: &str) -> Option<Directive<'_>> {
+    let lower = comment.to_ascii_lowercase();
+    let pos = lower.find("asyncdoctor:")?;
+    let rest = comment[pos + "asyncdoctor:".len()..].trim_start();
+    if !rest.to_ascii_lowercase().starts_with("noqa") {
+        return None;
+    }
+    Some(parse_codes(&rest[4..]))
+}
+
+/// Removes suppressed diagnostics. `comments` are the file's comment ranges.
+pub fn filter(
+    source: &str,
+    comments: impl Iterator<Item = TextRange>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let index = LineIndex::new(source);
+    let mut by_line: Vec<(usize, Directive)> = Vec::new();
+    let mut file_level: Vec<Directive> = Vec::new();
+    for range in comments {
+        let text = &source[range];
+        if !text.contains("noqa") && !text.contains("NOQA") && !text.contains("NoQA") {
+            continue;
+        }
+        if let Some(d) = file_directive(text) {
+            file_level.push(d);
+        } else if let Some(d) = line_directive(text) {
+            by_line.push((index.line_of(range.start()), d));
+        }
+    }
+    if by_line.is_empty() && file_level.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let code = d.rule.code;
+        if file_level.iter().any(|f| f.suppresses(code)) {
+            return false;
+        }
+        let line = index.line_of(d.range.start());
+        !by_line
+            .iter()
+            .any(|(l, dir)| *l == line && dir.suppresses(code))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_directives() {
+        assert_eq!(line_directive("# noqa"), Some(Directive::All));
+        assert_eq!(
+            line_directive("# NOQA: AD501,AD502"),
+            Some(Directive::Codes(vec!["AD501", "AD502"]))
+        );
+        assert_eq!(
+            line_directive("# type: ignore  # noqa: ASYNC251, AD501 explanation"),
+            Some(Directive::Codes(vec!["ASYNC251", "AD501"]))
+        );
+        assert_eq!(line_directive("# this is not a noqa comment"), None);
+        assert_eq!(line_directive("# asyncdoctor: noqa"), None);
+        assert_eq!(file_directive("# asyncdoctor: noqa"), Some(Directive::All));
+        assert_eq!(
+            file_directive("# asyncdoctor: noqa: AD504"),
+            Some(Directive::Codes(vec!["AD504"]))
+        );
+        assert_eq!(file_directive("# noqa"), None);
+    }
+
+    #[test]
+    fn codes_are_case_insensitive_and_foreign_codes_ignored() {
+        let d = line_directive("# noqa: f401, ad501").unwrap();
+        assert!(d.suppresses("AD501"));
+        assert!(!d.suppresses("AD502"));
+    }
+}

@@ -1,0 +1,207 @@
+//! The semantic model of one module, built once before any rule runs (one walk
+//! of the tree): scopes, what each name is bound to (imports, local
+//! definitions), and the "local facts" the rule catalog allows us to use for
+//! receiver types (`x = known_ctor()`, `with known_ctor() as x`, `x: T`,
+//! parameter annotations, `self.x = ...` in the same class).
+//!
+//! Facts are flow-insensitive and conservative: a name has a type only when it
+//! has exactly one binding site (ignoring `= None`), so a reassignment anywhere
+//! in the scope makes it unknown rather than wrong.
+
+mod builder;
+/// The walk order both passes share.
+pub mod builder_walks {
+    pub use super::builder::{walk_function_header, walk_parameter_exprs};
+}
+mod resolve;
+
+pub use builder::build;
+pub use resolve::Resolver;
+
+use ruff_python_ast::Expr;
+use ruff_text_size::TextSize;
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScopeId(pub u32);
+
+impl ScopeId {
+    pub const MODULE: ScopeId = ScopeId(0);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function { is_async: bool },
+    Lambda,
+}
+
+/// Where an import binding points: `module[.member]`, relative by `level` dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportTarget<'a> {
+    pub module: &'a str,
+    pub member: Option<&'a str>,
+    pub level: u32,
+}
+
+/// A place that gives a name (or a `self` attribute) its value.
+#[derive(Debug, Clone, Copy)]
+pub enum Site<'a> {
+    /// `x = <expr>` (also `x := <expr>`, `self.x = <expr>`).
+    Value(ScopeId, &'a Expr),
+    /// `with <expr> as x`.
+    Entered(ScopeId, &'a Expr),
+    /// `x: T`, `def f(x: T)`.
+    Annotation(ScopeId, &'a Expr),
+    /// Anything else (`for x in`, `def x`, `except E as x`, tuple unpacking, ...).
+    Opaque,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding<'a> {
+    /// The import this name refers to, when every binding of it is that import.
+    pub import: Option<ImportTarget<'a>>,
+    import_conflict: bool,
+    /// Binding sites other than imports and `= None`.
+    pub other_sites: u16,
+    /// The single non-import site, when there is exactly one.
+    pub site: Option<Site<'a>>,
+    /// Bound by `def`/`async def` in this scope.
+    pub is_function: bool,
+    /// `NAME.setblocking(False)` / `NAME.settimeout(0)` seen in the scope.
+    pub made_nonblocking: bool,
+}
+
+impl<'a> Binding<'a> {
+    fn new() -> Self {
+        Binding {
+            import: None,
+            import_conflict: false,
+            other_sites: 0,
+            site: None,
+            is_function: false,
+            made_nonblocking: false,
+        }
+    }
+
+    /// The import target if the name is nothing but that import.
+    pub fn as_import(&self) -> Option<ImportTarget<'a>> {
+        if self.other_sites == 0 && !self.import_conflict {
+            self.import
+        } else {
+            None
+        }
+    }
+
+    /// The single typed site if the name is bound exactly once.
+    pub fn single_site(&self) -> Option<Site<'a>> {
+        if self.other_sites == 1 && self.import.is_none() {
+            self.site
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Scope<'a> {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    /// Where the defining node starts (a check that both walks agree).
+    pub node_start: TextSize,
+    pub bindings: FxHashMap<&'a str, Binding<'a>>,
+    /// Names declared `global` here.
+    pub globals: Vec<&'a str>,
+    /// For a method: the name of its first parameter (`self`/`cls`).
+    pub self_name: Option<&'a str>,
+    /// For a class: what `self.<attr>` is bound to, across all its methods.
+    pub self_attrs: FxHashMap<&'a str, Binding<'a>>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind, parent: Option<ScopeId>, node_start: TextSize) -> Self {
+        Scope {
+            kind,
+            parent,
+            node_start,
+            bindings: FxHashMap::default(),
+            globals: Vec::new(),
+            self_name: None,
+            self_attrs: FxHashMap::default(),
+        }
+    }
+
+    pub fn is_async_function(&self) -> bool {
+        matches!(self.kind, ScopeKind::Function { is_async: true })
+    }
+}
+
+/// The model: every scope of the module, in the order a pre-order walk meets them.
+#[derive(Debug)]
+pub struct SemanticModel<'a> {
+    pub scopes: Vec<Scope<'a>>,
+    /// Scope of each `def`/`class`/`lambda`, by where the node starts.
+    pub scope_starts: FxHashMap<TextSize, ScopeId>,
+    /// The module's dotted name (`pkg.sub.mod`), when known.
+    pub module_name: Option<&'a str>,
+    /// Whether the module is a package's `__init__`.
+    pub is_package: bool,
+}
+
+impl<'a> SemanticModel<'a> {
+    /// The scope a `def`/`class`/`lambda` starting at `start` opens.
+    pub fn scope_at(&self, start: TextSize) -> Option<ScopeId> {
+        self.scope_starts.get(&start).copied()
+    }
+
+    pub fn scope(&self, id: ScopeId) -> &Scope<'a> {
+        &self.scopes[id.0 as usize]
+    }
+
+    /// The binding a name load in `scope` refers to, following Python's rules:
+    /// class scopes are skipped from nested functions; `global` goes to the
+    /// module. `None`: not bound in the module (a builtin or unknown).
+    pub fn lookup(&self, scope: ScopeId, name: &str) -> Option<&Binding<'a>> {
+        let mut current = Some(scope);
+        let mut first = true;
+        while let Some(id) = current {
+            let s = self.scope(id);
+            if !first && s.kind == ScopeKind::Class {
+                current = s.parent;
+                continue;
+            }
+            if s.globals.contains(&name) {
+                return self.scope(ScopeId::MODULE).bindings.get(name);
+            }
+            if let Some(b) = s.bindings.get(name) {
+                return Some(b);
+            }
+            first = false;
+            current = s.parent;
+        }
+        None
+    }
+
+    /// The class scope whose instance a `self`-like name denotes in `scope`.
+    pub fn self_class(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        // Walk out through lambdas and nested functions to the method that owns `name`.
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            let s = self.scope(id);
+            if s.bindings.get(name).is_some() && s.self_name != Some(name) {
+                return None; // rebound locally
+            }
+            if s.self_name == Some(name) {
+                return s.parent;
+            }
+            current = s.parent;
+        }
+        None
+    }
+}
+
+/// Shallow facts about statements that rules reuse.
+pub fn is_none_literal(expr: &Expr) -> bool {
+    matches!(expr, Expr::NoneLiteral(_))
+}

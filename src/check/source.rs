@@ -1,0 +1,204 @@
+//! Reading a file into text the way Python would: UTF-8 (with or without a
+//! BOM), or the encoding named by a PEP 263 coding cookie. Everything else is
+//! an AD002 with a reason, never a panic.
+
+use std::path::Path;
+
+/// Files larger than this are not parsed (generated data, not source).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug)]
+pub enum SourceError {
+    Io(std::io::Error),
+    TooLarge(u64),
+    Binary { offset: usize },
+    NotUtf8 { line: usize, byte: u8 },
+    UnknownEncoding(String),
+    BadEncoding { encoding: String },
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Io(e) => write!(f, "cannot read the file: {e}"),
+            SourceError::TooLarge(n) => write!(
+                f,
+                "the file is {:.1} MiB, over the {} MiB limit for source files",
+                *n as f64 / 1048576.0,
+                MAX_FILE_BYTES / 1048576
+            ),
+            SourceError::Binary { offset } => {
+                write!(
+                    f,
+                    "the file holds binary data (a NUL byte at offset {offset}), not Python source"
+                )
+            }
+            SourceError::NotUtf8 { line, byte } => write!(
+                f,
+                "the file is not valid UTF-8 (byte 0x{byte:02X} on line {line}) and has no coding cookie that explains it"
+            ),
+            SourceError::UnknownEncoding(name) => {
+                write!(f, "the coding cookie names an unknown encoding `{name}`")
+            }
+            SourceError::BadEncoding { encoding } => {
+                write!(
+                    f,
+                    "the file is not valid `{encoding}` as its coding cookie declares"
+                )
+            }
+        }
+    }
+}
+
+pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    let meta = std::fs::metadata(path).map_err(SourceError::Io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(SourceError::Io)?;
+    decode(bytes)
+}
+
+pub fn decode(bytes: Vec<u8>) -> Result<String, SourceError> {
+    if let Some(offset) = memchr_nul(&bytes) {
+        return Err(SourceError::Binary { offset });
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Some(name) = coding_cookie(body) {
+        let normalized = name.to_ascii_lowercase().replace('_', "-");
+        if !matches!(normalized.as_str(), "utf-8" | "utf8" | "utf-8-sig") {
+            let encoding =
+                encoding_rs::Encoding::for_label(python_codec_alias(&normalized).as_bytes())
+                    .ok_or_else(|| SourceError::UnknownEncoding(name.clone()))?;
+            let (text, _, had_errors) = encoding.decode(body);
+            if had_errors {
+                return Err(SourceError::BadEncoding { encoding: name });
+            }
+            return Ok(text.into_owned());
+        }
+    }
+    match std::str::from_utf8(body) {
+        Ok(_) => {
+            let start = bytes.len() - body.len();
+            let mut bytes = bytes;
+            bytes.drain(..start);
+            // SAFETY-free: validated just above.
+            Ok(String::from_utf8(bytes).unwrap_or_default())
+        }
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            Err(SourceError::NotUtf8 {
+                line,
+                byte: body[at],
+            })
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == 0)
+}
+
+/// PEP 263: `coding[:=]\s*([-\w.]+)` in a comment on line 1 or 2 (line 2 only
+/// when line 1 is a comment or blank).
+fn coding_cookie(bytes: &[u8]) -> Option<String> {
+    let mut lines = bytes.split(|b| *b == b'\n').take(2);
+    let first = lines.next()?;
+    if let Some(name) = cookie_in_line(first) {
+        return Some(name);
+    }
+    let first_is_comment_or_blank = {
+        let t = trim_ascii(first);
+        t.is_empty() || t.starts_with(b"#")
+    };
+    if first_is_comment_or_blank {
+        return lines.next().and_then(cookie_in_line);
+    }
+    None
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &b[start..end.max(start)]
+}
+
+fn cookie_in_line(line: &[u8]) -> Option<String> {
+    let text = trim_ascii(line);
+    if !text.starts_with(b"#") {
+        return None;
+    }
+    let pos = text.windows(6).position(|w| w == b"coding")?;
+    let rest = &text[pos + 6..];
+    let rest = rest
+        .strip_prefix(b":")
+        .or_else(|| rest.strip_prefix(b"="))?;
+    let rest = rest
+        .iter()
+        .skip_while(|c| **c == b' ' || **c == b'\t')
+        .copied();
+    let name: Vec<u8> = rest
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_' || *c == b'.')
+        .collect();
+    if name.is_empty() {
+        None
+    } else {
+        Some(String::from_utf8_lossy(&name).into_owned())
+    }
+}
+
+/// Python codec names that WHATWG labels spell differently.
+fn python_codec_alias(name: &str) -> String {
+    match name {
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => "iso-8859-1".into(),
+        "cp1252" => "windows-1252".into(),
+        "ascii" | "us-ascii" => "windows-1252".into(),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(b"x = 1\n".to_vec()).unwrap(), "x = 1\n");
+        assert_eq!(decode(b"\xEF\xBB\xBFx = 1\n".to_vec()).unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn latin1_cookie_decodes() {
+        let src = b"# -*- coding: latin-1 -*-\nx = 'h\xe9'\n".to_vec();
+        assert!(decode(src).unwrap().contains('é'));
+        let second_line =
+            b"#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nx = '\xe9'\n".to_vec();
+        assert!(decode(second_line).unwrap().contains('é'));
+    }
+
+    #[test]
+    fn bad_bytes_are_reported_with_line() {
+        match decode(b"a = 1\nb = '\xe9'\n".to_vec()) {
+            Err(SourceError::NotUtf8 {
+                line: 2,
+                byte: 0xE9,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            decode(b"\0\0\0".to_vec()),
+            Err(SourceError::Binary { offset: 0 })
+        ));
+        assert!(matches!(
+            decode(b"# coding: klingon\n".to_vec()),
+            Err(SourceError::UnknownEncoding(_))
+        ));
+    }
+}

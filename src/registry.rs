@@ -1,0 +1,254 @@
+//! The one table of rule codes. Codes are public API: never renumber, never
+//! reuse. Each rule declares its metadata next to its implementation with
+//! [`declare_rule!`]; the doc comment on that declaration *is* the user
+//! documentation shown by `asyncdoctor rule CODE`.
+
+use crate::check::rules;
+
+/// Where a rule's findings come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// `asyncdoctor check`.
+    Static,
+    /// `asyncdoctor run`.
+    Runtime,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// Knowledge-base id (see [`crate::knowledge`]).
+    pub knowledge: &'static str,
+    pub default_enabled: bool,
+    pub origin: Origin,
+    /// One line: what to do instead.
+    pub help_text: &'static str,
+    /// Markdown, from the declaration's doc comment.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    pub fn help(&self) -> &'static str {
+        self.help_text
+    }
+
+    /// The numeric part of the code (`AD501` → 501).
+    pub const fn number(&self) -> u16 {
+        code_number(self.code)
+    }
+
+    /// The documentation with the doc comment's leading space removed.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string() + "\n"
+    }
+
+    /// The first paragraph under "## What it does": a one-line summary.
+    pub fn summary(&self) -> String {
+        let doc = self.documentation();
+        let body = doc.split("## What it does").nth(1).unwrap_or(&doc);
+        body.trim_start()
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Parses `ADnnn` at compile time; anything else is a bug caught by tests.
+pub const fn code_number(code: &str) -> u16 {
+    let b = code.as_bytes();
+    if b.len() != 5 || b[0] != b'A' || b[1] != b'D' {
+        return u16::MAX;
+    }
+    let mut n: u16 = 0;
+    let mut i = 2;
+    while i < 5 {
+        n = n * 10 + (b[i] - b'0') as u16;
+        i += 1;
+    }
+    n
+}
+
+/// Declares a rule's metadata; the doc comment becomes its documentation.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            knowledge: $kb:literal,
+            default_enabled: $default:expr,
+            origin: $origin:ident,
+            help: $help:literal $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::registry::RuleMeta = $crate::registry::RuleMeta {
+            code: $code,
+            name: $name,
+            knowledge: $kb,
+            default_enabled: $default,
+            origin: $crate::registry::Origin::$origin,
+            help_text: $help,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// Every rule, in code order.
+pub static ALL_RULES: &[&RuleMeta] = &[
+    &rules::ad001_syntax_error::SYNTAX_ERROR,
+    &rules::ad002_unreadable_file::UNREADABLE_FILE,
+    &rules::ad501_blocking_sleep::BLOCKING_SLEEP,
+    &rules::ad502_blocking_http_call::BLOCKING_HTTP_CALL,
+    &rules::ad503_blocking_subprocess::BLOCKING_SUBPROCESS,
+    &rules::ad504_blocking_file_io::BLOCKING_FILE_IO,
+    &rules::ad505_blocking_database_call::BLOCKING_DATABASE_CALL,
+    &rules::ad506_blocking_socket_call::BLOCKING_SOCKET_CALL,
+    &rules::ad507_blocking_wait::BLOCKING_WAIT,
+    &rules::ad509_blocking_configured_call::BLOCKING_CONFIGURED_CALL,
+];
+
+pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
+    let upper = code.to_ascii_uppercase();
+    ALL_RULES
+        .iter()
+        .copied()
+        .find(|r| r.code == upper || r.name == code)
+}
+
+/// A set of rules, indexed by code number (AD000–AD999).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct RuleSet([u64; 16]);
+
+impl RuleSet {
+    pub const EMPTY: RuleSet = RuleSet([0; 16]);
+
+    pub fn insert(&mut self, rule: &RuleMeta) {
+        let n = rule.number() as usize;
+        self.0[n / 64] |= 1 << (n % 64);
+    }
+
+    pub fn remove(&mut self, rule: &RuleMeta) {
+        let n = rule.number() as usize;
+        self.0[n / 64] &= !(1 << (n % 64));
+    }
+
+    #[inline]
+    pub fn contains(&self, rule: &RuleMeta) -> bool {
+        let n = rule.number() as usize;
+        self.0[n / 64] & (1 << (n % 64)) != 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static RuleMeta> + '_ {
+        ALL_RULES.iter().copied().filter(|r| self.contains(r))
+    }
+
+    /// The rules on by default (static and runtime).
+    pub fn defaults() -> RuleSet {
+        let mut set = RuleSet::EMPTY;
+        for r in ALL_RULES.iter().filter(|r| r.default_enabled) {
+            set.insert(r);
+        }
+        set
+    }
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().map(|r| r.code)).finish()
+    }
+}
+
+/// Rules matching a selector: `ALL`, a code (`AD501`), a prefix (`AD5`, `AD50`)
+/// or a rule name (`blocking-sleep`). `None` when nothing could ever match.
+pub fn select(selector: &str) -> Option<Vec<&'static RuleMeta>> {
+    let sel = selector.trim();
+    if sel.eq_ignore_ascii_case("ALL") {
+        return Some(ALL_RULES.to_vec());
+    }
+    if let Some(rule) = ALL_RULES.iter().find(|r| r.name == sel) {
+        return Some(vec![rule]);
+    }
+    let upper = sel.to_ascii_uppercase();
+    let valid_prefix = upper.len() >= 2
+        && upper.len() <= 5
+        && upper.starts_with("AD")
+        && upper[2..].bytes().all(|b| b.is_ascii_digit());
+    if !valid_prefix {
+        return None;
+    }
+    // A well-formed code with no rule yet (e.g. a future AD9) selects nothing,
+    // but a well-formed full code that is not registered is an error.
+    let matched: Vec<_> = ALL_RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code.starts_with(&upper))
+        .collect();
+    if matched.is_empty() && upper.len() == 5 {
+        return None;
+    }
+    Some(matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_sorted() {
+        let mut last = 0;
+        for r in ALL_RULES {
+            assert_ne!(r.number(), u16::MAX, "{} is not ADnnn", r.code);
+            assert!(r.number() > last || last == 0, "{} out of order", r.code);
+            last = r.number();
+            assert!(
+                r.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+                "{}: name must be kebab-case",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn selectors() {
+        assert_eq!(select("ALL").unwrap().len(), ALL_RULES.len());
+        assert!(
+            select("AD5")
+                .unwrap()
+                .iter()
+                .all(|r| r.code.starts_with("AD5"))
+        );
+        assert_eq!(select("blocking-sleep").unwrap()[0].code, "AD501");
+        assert!(select("ASYNC100").is_none());
+        assert!(select("AD599").is_none());
+        assert!(select("AD9").unwrap().is_empty());
+    }
+
+    #[test]
+    fn ruleset_membership() {
+        let mut s = RuleSet::EMPTY;
+        let r = by_code("AD501").unwrap();
+        s.insert(r);
+        assert!(s.contains(r));
+        assert!(!s.contains(by_code("AD502").unwrap()));
+        s.remove(r);
+        assert!(s.is_empty());
+    }
+}
