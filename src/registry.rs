@@ -252,3 +252,46 @@ mod tests {
         assert!(s.is_empty());
     }
 }
+
+/// The README's rule table, generated from the registry.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| Code | Name | Default | What it reports |\n|---|---|---|---|\n");
+    for r in ALL_RULES {
+        let default = match (r.origin, r.default_enabled) {
+            (Origin::Runtime, _) => "run",
+            (_, true) => "on",
+            (_, false) => "opt-in",
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r.code,
+            r.name,
+            default,
+            r.summary().replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod readme_tests {
+    /// The README's rule table must match the code. `UPDATE_README=1 cargo test`
+    /// rewrites it.
+    #[test]
+    fn readme_rule_table_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+        let readme = std::fs::read_to_string(path).expect("README.md");
+        let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+        let a = readme.find(start).expect("rules:start marker") + start.len();
+        let b = readme.find(end).expect("rules:end marker");
+        let expected = super::markdown_table();
+        if readme[a..b] != expected {
+            if std::env::var_os("UPDATE_README").is_some() {
+                let updated = format!("{}{}{}", &readme[..a], expected, &readme[b..]);
+                std::fs::write(path, updated).expect("write README.md");
+            } else {
+                panic!("README rule table is out of date; run `UPDATE_README=1 cargo test readme`");
+            }
+        }
+    }
+}

@@ -25,6 +25,9 @@ pub struct Checker<'m, 'a> {
     run: &'m RunContext,
     rules: RuleSet,
     scope: ScopeId,
+    /// Inside a `try` whose handlers catch `BlockingIOError`: socket calls
+    /// there are on non-blocking sockets.
+    expects_blocking_io_error: u32,
     /// Reused for every call target, so resolving allocates nothing per node.
     target: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -43,6 +46,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             run,
             rules,
             scope: ScopeId::MODULE,
+            expects_blocking_io_error: 0,
             target: String::with_capacity(64),
             diagnostics: Vec::new(),
         }
@@ -78,6 +82,10 @@ impl<'m, 'a> Checker<'m, 'a> {
         if let Expr::Attribute(attr) = &*call.func {
             // `sock.setblocking(False)` in the same scope: its I/O no longer blocks.
             if self.resolver.made_nonblocking(self.scope, &attr.value) {
+                return;
+            }
+            // `try: sock.recv(n) except BlockingIOError:` is non-blocking socket code.
+            if self.expects_blocking_io_error > 0 && self.target.starts_with("socket.socket.") {
                 return;
             }
         }
@@ -153,6 +161,28 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 }
 
+/// `except BlockingIOError`, `except (BlockingIOError, InterruptedError)`,
+/// `except ssl.SSLWantReadError` (by name: these are builtins or obvious).
+fn handler_catches_blocking_io_error(handler: &ast::ExceptHandler) -> bool {
+    let ast::ExceptHandler::ExceptHandler(h) = handler;
+    let is_nonblocking_error = |e: &Expr| {
+        let name = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return false,
+        };
+        matches!(
+            name,
+            "BlockingIOError" | "SSLWantReadError" | "SSLWantWriteError"
+        )
+    };
+    match h.type_.as_deref() {
+        Some(Expr::Tuple(t)) => t.elts.iter().any(is_nonblocking_error),
+        Some(e) => is_nonblocking_error(e),
+        None => false,
+    }
+}
+
 /// How a receiver type reads in a message.
 fn describe_type(ty: &str) -> String {
     match ty {
@@ -213,6 +243,20 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 let previous = self.enter(class.range().start());
                 self.visit_body(&class.body);
                 self.scope = previous;
+            }
+            Stmt::Try(try_stmt) => {
+                let catches = try_stmt
+                    .handlers
+                    .iter()
+                    .any(handler_catches_blocking_io_error);
+                self.expects_blocking_io_error += u32::from(catches);
+                self.visit_body(&try_stmt.body);
+                self.expects_blocking_io_error -= u32::from(catches);
+                for handler in &try_stmt.handlers {
+                    self.visit_except_handler(handler);
+                }
+                self.visit_body(&try_stmt.orelse);
+                self.visit_body(&try_stmt.finalbody);
             }
             Stmt::With(with) if !with.is_async && self.in_async_context() => {
                 self.check_sync_with(with);

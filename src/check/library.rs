@@ -168,6 +168,9 @@ const NOT_MEMBERS: &[&str] = &[
     "write_concern",
 ];
 
+/// Types whose blocking behaviour an annotation cannot tell.
+const UNKNOWN_MODE_FROM_ANNOTATION: &[&str] = &["socket.socket"];
+
 /// Type facts, plus the types and callables a user declared in config
 /// (`blocking-calls = ["mycorp.db.Session.execute"]` makes `mycorp.db.Session`
 /// a constructor of its own type).
@@ -244,7 +247,12 @@ impl Library {
     }
 
     /// An annotation names a type we know (`conn: sqlite3.Connection`).
+    /// `socket.socket` is not followed from annotations: whether such a socket
+    /// blocks depends on where it was made, which the annotation does not say.
     pub fn annotation_type(&self, qualified: &str) -> Option<&'static str> {
+        if UNKNOWN_MODE_FROM_ANNOTATION.contains(&qualified) {
+            return None;
+        }
         if let Some(ty) = self.known_types.get(qualified) {
             return Some(ty);
         }

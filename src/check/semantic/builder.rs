@@ -46,6 +46,9 @@ pub fn build<'a>(
     model
 }
 
+/// Names bound in more places than this are not followed.
+const MAX_SITES: usize = 4;
+
 enum NonblockingTarget<'a> {
     Name(&'a str),
     SelfAttr(ScopeId, &'a str),
@@ -147,6 +150,10 @@ impl<'a> Builder<'a> {
         b.other_sites = b.other_sites.saturating_add(1);
         if b.site.is_none() {
             b.site = Some(site);
+        } else if b.more_sites.len() < MAX_SITES {
+            b.more_sites.push(site);
+        } else {
+            b.more_sites.push(Site::Opaque); // too many to follow: unknown
         }
     }
 
@@ -175,6 +182,10 @@ impl<'a> Builder<'a> {
         b.other_sites = b.other_sites.saturating_add(1);
         if b.site.is_none() {
             b.site = Some(site);
+        } else if b.more_sites.len() < MAX_SITES {
+            b.more_sites.push(site);
+        } else {
+            b.more_sites.push(Site::Opaque); // too many to follow: unknown
         }
     }
 

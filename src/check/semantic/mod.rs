@@ -65,8 +65,10 @@ pub struct Binding<'a> {
     import_conflict: bool,
     /// Binding sites other than imports and `= None`.
     pub other_sites: u16,
-    /// The single non-import site, when there is exactly one.
+    /// The first non-import site.
     pub site: Option<Site<'a>>,
+    /// Further non-import sites (rare: empty, so no allocation, for most names).
+    pub more_sites: Vec<Site<'a>>,
     /// Bound by `def`/`async def` in this scope.
     pub is_function: bool,
     /// `NAME.setblocking(False)` / `NAME.settimeout(0)` seen in the scope.
@@ -80,6 +82,7 @@ impl<'a> Binding<'a> {
             import_conflict: false,
             other_sites: 0,
             site: None,
+            more_sites: Vec::new(),
             is_function: false,
             made_nonblocking: false,
         }
@@ -94,13 +97,17 @@ impl<'a> Binding<'a> {
         }
     }
 
-    /// The single typed site if the name is bound exactly once.
-    pub fn single_site(&self) -> Option<Site<'a>> {
-        if self.other_sites == 1 && self.import.is_none() {
-            self.site
-        } else {
-            None
+    /// Every binding site, when the name is not also an import and none of
+    /// its sites is opaque (a `for` target, a `def`, tuple unpacking...).
+    pub fn typed_sites(&self) -> Option<impl Iterator<Item = Site<'a>> + '_> {
+        if self.import.is_some() || self.import_conflict || self.other_sites == 0 {
+            return None;
         }
+        let all = self.site.iter().chain(self.more_sites.iter()).copied();
+        if all.clone().any(|s| matches!(s, Site::Opaque)) {
+            return None;
+        }
+        Some(all)
     }
 }
 

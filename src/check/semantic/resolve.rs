@@ -219,14 +219,23 @@ impl<'m, 'a> Resolver<'m, 'a> {
         }
     }
 
+    /// A name's type when every place that binds it gives the same known type.
     fn type_of_binding(&self, binding: &Binding<'_>, depth: u8) -> Option<&'static str> {
-        match binding.single_site()? {
-            Site::Value(scope, value) | Site::Entered(scope, value) => {
-                self.type_of(scope, value, depth + 1)
+        let mut found: Option<&'static str> = None;
+        for site in binding.typed_sites()? {
+            let ty = match site {
+                Site::Value(scope, value) | Site::Entered(scope, value) => {
+                    self.type_of(scope, value, depth + 1)
+                }
+                Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation),
+                Site::Opaque => None,
+            }?;
+            if found.is_some_and(|f| f != ty) {
+                return None;
             }
-            Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation),
-            Site::Opaque => None,
+            found = Some(ty);
         }
+        found
     }
 
     /// `T`, `Optional[T]`, `T | None` where `T` resolves to a known type.

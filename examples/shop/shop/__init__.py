@@ -1,0 +1,1 @@
+"""A small async web shop backend used to demonstrate asyncdoctor."""
