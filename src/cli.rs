@@ -162,6 +162,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
 
+    let timings = std::env::var_os("ASYNCDOCTOR_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let excludes = discovery::Excludes::new(&settings.exclude, &settings.root);
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -169,6 +171,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
         discovery::walk(p, &excludes, &mut files, &mut problems);
     }
     let sources = discovery::with_module_names(files);
+    if timings {
+        eprintln!(
+            "timing: discovery {:?} ({} files)",
+            started.elapsed(),
+            sources.len()
+        );
+    }
 
     let show_progress = !args.no_progress && std::io::stderr().is_terminal() && sources.len() > 200;
     let bar = show_progress.then(|| {
@@ -189,6 +198,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let mut result = check::check_files(&sources, &settings, &cwd, &tick);
     if let Some(b) = &bar {
         b.finish_and_clear();
+    }
+    if timings {
+        eprintln!("timing: checked at {:?}", started.elapsed());
     }
     for problem in problems {
         let display = check::display_path(&problem.path, &cwd);

@@ -67,7 +67,7 @@ pub fn check_source(
                 error.range,
             ));
         }
-    } else {
+    } else if could_have_findings(source) {
         let model = semantic::build(parsed.body(), module_name, is_package);
         let mut checker = Checker::new(source, &model, run, rules);
         checker.visit_body(parsed.body());
@@ -82,6 +82,15 @@ pub fn check_source(
     diagnostics.dedup_by(|a, b| a.range.start() == b.range.start() && a.rule.code == b.rule.code);
     noqa::filter(source, parsed.comment_ranges(), &mut diagnostics);
     diagnostics
+}
+
+/// Every rule other than AD001/AD002 needs an `async def` (or `async with`/
+/// `async for`/`await`), all spelled with `async`/`await`: files without those
+/// words skip the semantic model and the rule walk.
+fn could_have_findings(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memmem::find(bytes, b"async").is_some()
+        || memchr::memmem::find(bytes, b"await").is_some()
 }
 
 /// How a path is shown: relative to the cwd when under it.
