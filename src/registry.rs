@@ -109,6 +109,14 @@ macro_rules! declare_rule {
 pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad001_syntax_error::SYNTAX_ERROR,
     &rules::ad002_unreadable_file::UNREADABLE_FILE,
+    &rules::ad101_run_in_running_loop::RUN_IN_RUNNING_LOOP,
+    &rules::ad103_loop_api_from_thread::LOOP_API_FROM_THREAD,
+    &rules::ad104_signal_handler_off_main_thread::SIGNAL_HANDLER_OFF_MAIN_THREAD,
+    &rules::ad201_unawaited_coroutine::UNAWAITED_COROUTINE,
+    &rules::ad202_await_non_awaitable::AWAIT_NON_AWAITABLE,
+    &rules::ad204_async_for_over_sync_iterable::ASYNC_FOR_OVER_SYNC_ITERABLE,
+    &rules::ad205_context_manager_mismatch::CONTEXT_MANAGER_MISMATCH,
+    &rules::ad206_await_outside_async::AWAIT_OUTSIDE_ASYNC,
     &rules::ad501_blocking_sleep::BLOCKING_SLEEP,
     &rules::ad502_blocking_http_call::BLOCKING_HTTP_CALL,
     &rules::ad503_blocking_subprocess::BLOCKING_SUBPROCESS,
@@ -116,6 +124,7 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad505_blocking_database_call::BLOCKING_DATABASE_CALL,
     &rules::ad506_blocking_socket_call::BLOCKING_SOCKET_CALL,
     &rules::ad507_blocking_wait::BLOCKING_WAIT,
+    &rules::ad508_blocking_via_helper::BLOCKING_VIA_HELPER,
     &rules::ad509_blocking_configured_call::BLOCKING_CONFIGURED_CALL,
 ];
 

@@ -8,8 +8,11 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::check::blocking::{BlockingTable, display_target};
 use crate::check::library::Library;
+use crate::check::project::collect::{self, PendingUsage, SummaryBuilder};
+use crate::check::project::{BlockingFact, Callee, ProjectContext, Usage};
 use crate::check::rules::ad507_blocking_wait;
-use crate::check::semantic::{Resolver, ScopeId, SemanticModel, builder_walks};
+use crate::check::rules::hooks;
+use crate::check::semantic::{Resolver, ScopeId, ScopeKind, SemanticModel, builder_walks};
 use crate::diagnostics::Diagnostic;
 use crate::registry::RuleSet;
 
@@ -17,6 +20,7 @@ use crate::registry::RuleSet;
 pub struct RunContext {
     pub library: Library,
     pub blocking: BlockingTable,
+    pub project: ProjectContext,
 }
 
 pub struct Checker<'m, 'a> {
@@ -30,6 +34,13 @@ pub struct Checker<'m, 'a> {
     expects_blocking_io_error: u32,
     /// Reused for every call target, so resolving allocates nothing per node.
     target: String,
+    scratch: String,
+    /// How the next call (starting at this offset) is used: set by the
+    /// statement or `await` around it, taken by the call.
+    pending_usage: Option<(ruff_text_size::TextSize, PendingUsage<'a>)>,
+    pub notebook: bool,
+    /// Whole-project facts about this module, built during the walk.
+    pub summary: SummaryBuilder<'a>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -40,7 +51,12 @@ impl<'m, 'a> Checker<'m, 'a> {
         run: &'m RunContext,
         rules: RuleSet,
     ) -> Self {
+        let summary = SummaryBuilder::new(model.module_name, model.is_package);
         Checker {
+            scratch: String::with_capacity(64),
+            pending_usage: None,
+            notebook: false,
+            summary,
             source,
             resolver: Resolver::new(model, &run.library),
             run,
@@ -54,8 +70,106 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Async context per the catalog: the innermost `def`/`lambda` is an
     /// `async def` (comprehensions do not open scopes here, so they inherit).
-    fn in_async_context(&self) -> bool {
+    pub(crate) fn in_async_context(&self) -> bool {
         self.resolver.model.scope(self.scope).is_async_function()
+    }
+
+    /// Whether `await` is allowed here: the innermost function is `async def`.
+    fn may_await(&self) -> bool {
+        self.in_async_context()
+    }
+
+    pub(crate) fn resolver(&self) -> &Resolver<'m, 'a> {
+        &self.resolver
+    }
+
+    pub(crate) fn scope(&self) -> ScopeId {
+        self.scope
+    }
+
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        if self.rules.contains(diagnostic.rule) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Ends the walk: the module's summary for whole-project analysis.
+    pub fn finish(self) -> (Vec<Diagnostic>, crate::check::project::ModuleSummary) {
+        let summary = self.summary.finish(&self.resolver, &self.run.project);
+        (self.diagnostics, summary)
+    }
+
+    fn set_usage(&mut self, expr: &'a Expr, usage: PendingUsage<'a>) {
+        if let Expr::Call(call) = expr {
+            self.pending_usage = Some((call.range().start(), usage));
+        }
+    }
+
+    fn take_usage(&mut self, call: &ast::ExprCall) -> PendingUsage<'a> {
+        match self.pending_usage.take() {
+            Some((start, usage)) if start == call.range().start() => usage,
+            _ => PendingUsage::Known(Usage::Other),
+        }
+    }
+
+    /// Summary facts and project-wide call sites for one call.
+    fn record_call(&mut self, call: &'a ast::ExprCall, usage: PendingUsage<'a>, by_import: bool) {
+        let method_class = self.summary.method_class();
+        let callee = if by_import {
+            // Already resolved through imports into `self.target`.
+            self.run
+                .project
+                .is_project_name(&self.target)
+                .then(|| Callee::Qualified(self.target.as_str().into()))
+        } else {
+            collect::callee_of(
+                &self.resolver,
+                &self.run.project,
+                self.scope,
+                &call.func,
+                method_class,
+                &mut self.scratch,
+            )
+        };
+        if let Some(callee) = callee {
+            self.summary.record_call(callee, call.range(), usage);
+        } else if !self.target.is_empty() && hooks::is_library_coroutine(&self.target) {
+            let callee = Callee::Qualified(self.target.as_str().into());
+            self.summary.record_call(callee, call.range(), usage);
+        }
+        if self.target.is_empty() {
+            return;
+        }
+        hooks::on_resolved_call(self, call, by_import);
+    }
+
+    pub(crate) fn source_text(&self, range: TextRange) -> &'a str {
+        self.source.get(range.to_std_range()).unwrap_or("")
+    }
+
+    /// Notebook cells allow top-level `await` (set when checking `.ipynb`).
+    pub(crate) fn is_notebook(&self) -> bool {
+        self.notebook
+    }
+
+    pub(crate) fn target(&self) -> &str {
+        &self.target
+    }
+
+    pub(crate) fn scratch_callee(&mut self, expr: &Expr) -> Option<Callee> {
+        let method_class = self.summary.method_class();
+        let mut buf = std::mem::take(&mut self.scratch);
+        let expr = collect::unwrap_partial(&self.resolver, self.scope, expr, &mut buf);
+        let callee = collect::callee_of(
+            &self.resolver,
+            &self.run.project,
+            self.scope,
+            expr,
+            method_class,
+            &mut buf,
+        );
+        self.scratch = buf;
+        callee
     }
 
     fn enter(&mut self, start: ruff_text_size::TextSize) -> ScopeId {
@@ -66,17 +180,17 @@ impl<'m, 'a> Checker<'m, 'a> {
         previous
     }
 
-    fn check_call(&mut self, call: &ast::ExprCall) {
-        if !self
-            .resolver
-            .call_target(self.scope, call, &mut self.target)
-        {
+    /// Blocking calls: reported in async context, remembered (for AD508) in
+    /// sync functions. `self.target` holds the resolved call target.
+    fn check_blocking_call(&mut self, call: &ast::ExprCall) {
+        if self.target.is_empty() {
             return;
         }
         let Some(found) = self.run.blocking.classify(&self.target, call) else {
             return;
         };
-        if !self.rules.contains(found.rule) {
+        let in_async = self.in_async_context();
+        if in_async && !self.rules.contains(found.rule) {
             return;
         }
         if let Expr::Attribute(attr) = &*call.func {
@@ -88,6 +202,16 @@ impl<'m, 'a> Checker<'m, 'a> {
             if self.expects_blocking_io_error > 0 && self.target.starts_with("socket.socket.") {
                 return;
             }
+        }
+        if !in_async {
+            if self.summary.current_index() != 0 {
+                self.summary.record_blocking(BlockingFact {
+                    rule: found.rule,
+                    display: display_target(&self.target).into(),
+                    range: call.range(),
+                });
+            }
+            return;
         }
         let message = self.blocking_message(call);
         let mut diagnostic = Diagnostic::new(found.rule, message, call.range());
@@ -135,6 +259,32 @@ impl<'m, 'a> Checker<'m, 'a> {
         let mut scratch = String::new();
         self.resolver
             .qualified_name(self.scope, &call.func, &mut scratch)
+    }
+
+    /// Base classes as project callees; whether one is `threading.Thread`.
+    fn class_bases(&mut self, class: &ast::StmtClassDef) -> (Vec<Callee>, bool) {
+        let mut bases = Vec::new();
+        let mut is_thread = false;
+        for base in class.bases() {
+            if self
+                .resolver
+                .qualified_name(self.scope, base, &mut self.scratch)
+                && self.scratch == "threading.Thread"
+            {
+                is_thread = true;
+            }
+            if let Some(callee) = collect::callee_of(
+                &self.resolver,
+                &self.run.project,
+                self.scope,
+                base,
+                None,
+                &mut self.scratch,
+            ) {
+                bases.push(callee);
+            }
+        }
+        (bases, is_thread)
     }
 
     /// AD507: `with <threading lock>:` whose body awaits.
@@ -229,9 +379,19 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
+                let kind = self.resolver.model.scope(self.scope).kind;
+                let unknown_decorator =
+                    collect::has_unknown_decorator(&self.resolver, self.scope, def);
+                self.summary.enter_function(
+                    def,
+                    kind == ScopeKind::Class,
+                    self.scope == ScopeId::MODULE,
+                    unknown_decorator,
+                );
                 let previous = self.enter(def.range().start());
                 self.visit_body(&def.body);
                 self.scope = previous;
+                self.summary.exit_function();
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -240,9 +400,59 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
+                let (bases, is_thread) = self.class_bases(class);
+                self.summary
+                    .enter_class(class, bases, is_thread, self.scope == ScopeId::MODULE);
                 let previous = self.enter(class.range().start());
                 self.visit_body(&class.body);
                 self.scope = previous;
+                self.summary.exit_class();
+            }
+            Stmt::If(if_stmt)
+                if self.scope == ScopeId::MODULE && collect::is_main_guard(&if_stmt.test) =>
+            {
+                let was = std::mem::replace(&mut self.summary.in_main_guard, true);
+                visitor::walk_stmt(self, stmt);
+                self.summary.in_main_guard = was;
+            }
+            Stmt::Expr(expr_stmt) => {
+                self.set_usage(&expr_stmt.value, PendingUsage::Known(Usage::Discarded));
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::Assign(assign) => {
+                if let [Expr::Name(name)] = assign.targets.as_slice() {
+                    self.set_usage(&assign.value, PendingUsage::AssignedTo(name.id.as_str()));
+                }
+                if matches!(&*assign.value, Expr::Name(_) | Expr::Attribute(_)) {
+                    hooks::note_reference(self, &assign.value);
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::Return(ret) => {
+                if ret
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| !v.is_none_literal_expr())
+                {
+                    self.summary.current().returns_value = true;
+                }
+                if let Some(value @ (Expr::Name(_) | Expr::Attribute(_))) = ret.value.as_deref() {
+                    hooks::note_reference(self, value);
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::For(for_stmt) => {
+                if for_stmt.is_async && !self.may_await() {
+                    hooks::await_outside_async(self, stmt.range(), "async for");
+                }
+                hooks::check_for_iterable(self, for_stmt);
+                self.set_usage(
+                    &for_stmt.iter,
+                    PendingUsage::Known(Usage::Iterated {
+                        is_async: for_stmt.is_async,
+                    }),
+                );
+                visitor::walk_stmt(self, stmt);
             }
             Stmt::Try(try_stmt) => {
                 let catches = try_stmt
@@ -258,9 +468,24 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 self.visit_body(&try_stmt.orelse);
                 self.visit_body(&try_stmt.finalbody);
             }
-            Stmt::With(with) if !with.is_async && self.in_async_context() => {
-                self.check_sync_with(with);
-                visitor::walk_stmt(self, stmt);
+            Stmt::With(with) => {
+                if !with.is_async && self.in_async_context() {
+                    self.check_sync_with(with);
+                }
+                if with.is_async && !self.may_await() {
+                    hooks::await_outside_async(self, stmt.range(), "async with");
+                }
+                hooks::check_with_items(self, with);
+                for item in &with.items {
+                    self.set_usage(
+                        &item.context_expr,
+                        PendingUsage::Known(Usage::Entered {
+                            is_async: with.is_async,
+                        }),
+                    );
+                    self.visit_with_item(item);
+                }
+                self.visit_body(&with.body);
             }
             _ => visitor::walk_stmt(self, stmt),
         }
@@ -277,9 +502,51 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 self.scope = previous;
             }
             Expr::Call(call) => {
-                if self.in_async_context() {
-                    self.check_call(call);
+                let usage = self.take_usage(call);
+                let by_import =
+                    self.resolver
+                        .qualified_name(self.scope, &call.func, &mut self.target);
+                if !by_import
+                    && !self
+                        .resolver
+                        .typed_method_target(self.scope, call, &mut self.target)
+                {
+                    self.target.clear();
                 }
+                self.check_blocking_call(call);
+                self.record_call(call, usage, by_import);
+                self.visit_expr(&call.func);
+                // Functions passed as arguments are callbacks: callable from anywhere.
+                for arg in call
+                    .arguments
+                    .args
+                    .iter()
+                    .chain(call.arguments.keywords.iter().map(|k| &k.value))
+                {
+                    if matches!(arg, Expr::Name(_) | Expr::Attribute(_)) {
+                        hooks::note_reference(self, arg);
+                    }
+                }
+                self.visit_arguments(&call.arguments);
+            }
+            Expr::Await(await_expr) => {
+                if !self.may_await() {
+                    hooks::await_outside_async(self, expr.range(), "await");
+                }
+                hooks::check_await(self, await_expr);
+                self.set_usage(&await_expr.value, PendingUsage::Known(Usage::Awaited));
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Yield(_) | Expr::YieldFrom(_) => {
+                self.summary.current().is_generator = true;
+                visitor::walk_expr(self, expr);
+            }
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::DictComp(ast::ExprDictComp { generators, .. })
+                if generators.iter().any(|g| g.is_async) && !self.may_await() =>
+            {
+                hooks::await_outside_async(self, expr.range(), "asynchronous comprehension");
                 visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),

@@ -97,6 +97,27 @@ const FUNCTION_RETURNS: &[(&str, &str)] = &[
     ),
     ("multiprocessing.dummy.Pool", "multiprocessing.pool.Pool"),
     ("multiprocessing.Process", "multiprocessing.Process"),
+    // asyncio
+    ("asyncio.get_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.new_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.get_running_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.events.get_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.AbstractEventLoop", "asyncio.AbstractEventLoop"),
+    ("asyncio.Future", "asyncio.Future"),
+    ("asyncio.Queue", "asyncio.Queue"),
+    ("asyncio.LifoQueue", "asyncio.Queue"),
+    ("asyncio.PriorityQueue", "asyncio.Queue"),
+    ("asyncio.Lock", "asyncio.Lock"),
+    ("asyncio.Event", "asyncio.Event"),
+    ("asyncio.Condition", "asyncio.Condition"),
+    ("asyncio.Semaphore", "asyncio.Semaphore"),
+    ("asyncio.BoundedSemaphore", "asyncio.Semaphore"),
+    ("asyncio.Runner", "asyncio.Runner"),
+    ("asyncio.timeout", "asyncio.Timeout"),
+    ("asyncio.TaskGroup", "asyncio.TaskGroup"),
+    ("asyncio.StreamWriter", "asyncio.StreamWriter"),
+    ("aiohttp.ClientSession", "aiohttp.ClientSession"),
+    ("httpx.AsyncClient", "httpx.AsyncClient"),
 ];
 
 /// (receiver type, method) → the type of what the method returns.
@@ -130,7 +151,11 @@ const METHOD_RETURNS: &[(&str, &str, &str)] = &[
     ("pathlib.Path", "with_suffix", "pathlib.Path"),
     ("pathlib.Path", "with_stem", "pathlib.Path"),
     ("pathlib.Path", "open", "io.IOBase"),
-    ("socket.socket", "accept_socket", "socket.socket"),
+    (
+        "asyncio.AbstractEventLoop",
+        "create_future",
+        "asyncio.Future",
+    ),
 ];
 
 /// (receiver type, attribute) → the attribute's type; `*` matches any name.

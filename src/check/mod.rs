@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod library;
 pub mod noqa;
 pub mod parse;
+pub mod project;
 pub mod rules;
 pub mod semantic;
 pub mod source;
@@ -36,8 +37,30 @@ impl RunContext {
         RunContext {
             library: library::Library::new(&configured_types(&settings.blocking_calls)),
             blocking: blocking::BlockingTable::new(&settings.blocking_calls),
+            project: project::ProjectContext::default(),
         }
     }
+
+    /// With the project's top-level package names, so summaries record calls
+    /// into the project.
+    pub fn for_project(settings: &Settings, files: &[SourceFile]) -> Self {
+        let mut run = RunContext::new(settings);
+        for f in files {
+            if let Some(name) = &f.module_name {
+                let head = name.split('.').next().unwrap_or(name);
+                run.project.top_level.insert(head.to_string());
+            }
+        }
+        run
+    }
+}
+
+/// What checking one file produces.
+pub struct FileResult {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Facts for whole-project analysis (`None` when the file did not parse).
+    pub summary: Option<project::ModuleSummary>,
+    pub suppressions: Option<noqa::Suppressions>,
 }
 
 /// `mycorp.db.Session.execute` declares `mycorp.db.Session` a type whose
@@ -49,7 +72,7 @@ fn configured_types(calls: &[&'static str]) -> Vec<&'static str> {
         .collect()
 }
 
-/// Checks one source text. Pure: no file system access.
+/// Checks one source text (per-file rules only). Pure: no file system access.
 pub fn check_source(
     source: &str,
     module_name: Option<&str>,
@@ -57,8 +80,20 @@ pub fn check_source(
     rules: RuleSet,
     run: &RunContext,
 ) -> Vec<Diagnostic> {
+    check_module(source, module_name, is_package, rules, run).diagnostics
+}
+
+/// Checks one source text and summarises it for the project-wide pass.
+pub fn check_module(
+    source: &str,
+    module_name: Option<&str>,
+    is_package: bool,
+    rules: RuleSet,
+    run: &RunContext,
+) -> FileResult {
     let parsed = parse::parse_python(source);
     let mut diagnostics = Vec::new();
+    let mut summary = None;
     if let Some(error) = parsed.first_syntax_error() {
         if rules.contains(&SYNTAX_ERROR) {
             diagnostics.push(Diagnostic::new(
@@ -67,30 +102,36 @@ pub fn check_source(
                 error.range,
             ));
         }
-    } else if could_have_findings(source) {
+    } else {
         let model = semantic::build(parsed.body(), module_name, is_package);
         let mut checker = Checker::new(source, &model, run, rules);
         checker.visit_body(parsed.body());
-        diagnostics = checker.diagnostics;
+        let (found, module_summary) = checker.finish();
+        diagnostics = found;
+        summary = Some(module_summary);
     }
+    let suppressions = memchr::memmem::find(source.as_bytes(), b"noqa")
+        .or_else(|| memchr::memmem::find(source.as_bytes(), b"NOQA"))
+        .and_then(|_| noqa::Suppressions::parse(source, parsed.comment_ranges()));
     if diagnostics.is_empty() {
-        return diagnostics;
+        return FileResult {
+            diagnostics,
+            summary,
+            suppressions,
+        };
     }
     // One finding per (code, start): `sqlite3.connect(p).execute(q)` starts two
     // calls at the same offset.
     diagnostics.sort_by_key(|d| (d.range.start(), d.rule.code));
     diagnostics.dedup_by(|a, b| a.range.start() == b.range.start() && a.rule.code == b.rule.code);
-    noqa::filter(source, parsed.comment_ranges(), &mut diagnostics);
-    diagnostics
-}
-
-/// Every rule other than AD001/AD002 needs an `async def` (or `async with`/
-/// `async for`/`await`), all spelled with `async`/`await`: files without those
-/// words skip the semantic model and the rule walk.
-fn could_have_findings(source: &str) -> bool {
-    let bytes = source.as_bytes();
-    memchr::memmem::find(bytes, b"async").is_some()
-        || memchr::memmem::find(bytes, b"await").is_some()
+    if let Some(s) = &suppressions {
+        s.filter(&mut diagnostics);
+    }
+    FileResult {
+        diagnostics,
+        summary,
+        suppressions,
+    }
 }
 
 /// How a path is shown: relative to the cwd when under it.
@@ -114,12 +155,17 @@ pub fn check_files(
     cwd: &Path,
     progress: &(dyn Fn() + Sync),
 ) -> CheckRun {
-    let run = RunContext::new(settings);
+    let run = RunContext::for_project(settings, files);
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .expect("cannot start worker threads");
-    let results: Vec<Result<FileFindings, String>> = pool.install(|| {
+    type Checked = (
+        FileFindings,
+        Option<project::ModuleSummary>,
+        Option<noqa::Suppressions>,
+    );
+    let results: Vec<Result<Checked, String>> = pool.install(|| {
         files
             .par_iter()
             .map(|file| {
@@ -146,14 +192,137 @@ pub fn check_files(
         checked: files.len(),
         internal_errors: Vec::new(),
     };
+    let mut per_file: Vec<FileFindings> = Vec::with_capacity(results.len());
+    let mut summaries = Vec::with_capacity(results.len());
+    let mut suppressions = Vec::with_capacity(results.len());
+    let mut summary_file = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(f) if !f.diagnostics.is_empty() => out.files.push(f),
-            Ok(_) => {}
+            Ok((findings, summary, supp)) => {
+                if let Some(summary) = summary {
+                    summaries.push(summary);
+                    suppressions.push(supp);
+                    summary_file.push(per_file.len());
+                }
+                per_file.push(findings);
+            }
             Err(e) => out.internal_errors.push(e),
         }
     }
+    let link_started = std::time::Instant::now();
+    let project_findings = {
+        let rules: Vec<RuleSet> = summary_file
+            .iter()
+            .map(|&i| settings.rules_for(&per_file[i].path))
+            .collect();
+        let suppressed = |module: usize, range: TextRange, code: &str| {
+            suppressions[module]
+                .as_ref()
+                .is_some_and(|s| s.suppresses(range.start(), code))
+        };
+        project::link::link(&summaries, &rules, &suppressed)
+    };
+    if std::env::var_os("ASYNCDOCTOR_TIMINGS").is_some() {
+        let functions: usize = summaries.iter().map(|m| m.functions.len()).sum();
+        let calls: usize = summaries
+            .iter()
+            .flat_map(|m| &m.functions)
+            .map(|f| f.calls.len())
+            .sum();
+        let references: usize = summaries.iter().map(|m| m.references.len()).sum();
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM"))
+                    .map(|l| l.to_string())
+            });
+        let with_noqa = suppressions.iter().filter(|s| s.is_some()).count();
+        eprintln!("timing: {rss:?} files with noqa: {with_noqa}");
+        eprintln!(
+            "timing: linking {:?} ({} modules, {functions} functions, {calls} calls, {references} references)",
+            link_started.elapsed(),
+            summaries.len()
+        );
+    }
+    add_project_findings(
+        &mut per_file,
+        &summary_file,
+        &suppressions,
+        project_findings,
+    );
+    out.files = per_file
+        .into_iter()
+        .filter(|f| !f.diagnostics.is_empty())
+        .collect();
     out
+}
+
+/// Puts project-wide findings into their files: noqa applies; related
+/// places get rows and columns from the files they point into.
+fn add_project_findings(
+    per_file: &mut [FileFindings],
+    summary_file: &[usize],
+    suppressions: &[Option<noqa::Suppressions>],
+    findings: Vec<project::link::ProjectFinding>,
+) {
+    use crate::diagnostics::{LineIndex, RelatedSpan};
+    let mut sources: rustc_hash::FxHashMap<usize, (Arc<str>, LineIndex)> =
+        rustc_hash::FxHashMap::default();
+    // Files with only project-wide findings were not kept: read them again.
+    fn load(
+        sources: &mut rustc_hash::FxHashMap<usize, (Arc<str>, LineIndex)>,
+        file: usize,
+        per_file: &mut [FileFindings],
+    ) -> bool {
+        if !sources.contains_key(&file) {
+            let f = &mut per_file[file];
+            if f.source.is_empty() {
+                match source::read_source(&f.path) {
+                    Ok(text) => f.source = Arc::from(text),
+                    Err(_) => return false,
+                }
+            }
+            sources.insert(file, (f.source.clone(), LineIndex::new(&f.source)));
+        }
+        true
+    }
+    let mut added = Vec::new();
+    for finding in findings {
+        let file = summary_file[finding.module];
+        if suppressions[finding.module].as_ref().is_some_and(|s| {
+            s.suppresses(
+                finding.diagnostic.range.start(),
+                finding.diagnostic.rule.code,
+            )
+        }) {
+            continue;
+        }
+        let mut diagnostic = finding.diagnostic;
+        for (module, range, message) in finding.related {
+            let related_file = summary_file[module];
+            if !load(&mut sources, related_file, per_file) {
+                continue;
+            }
+            let (text, index) = &sources[&related_file];
+            diagnostic.related.push(RelatedSpan {
+                path: (related_file != file).then(|| per_file[related_file].display.clone()),
+                location: index.location(text, range.start()),
+                message,
+            });
+        }
+        if !load(&mut sources, file, per_file) {
+            continue;
+        }
+        added.push((file, diagnostic));
+    }
+    for (file, diagnostic) in added {
+        per_file[file].diagnostics.push(diagnostic);
+    }
+    for f in per_file.iter_mut() {
+        f.diagnostics
+            .sort_by_key(|d| (d.range.start(), d.rule.code));
+    }
 }
 
 fn check_file(
@@ -161,32 +330,41 @@ fn check_file(
     settings: &Settings,
     run: &RunContext,
     cwd: &Path,
-) -> FileFindings {
+) -> (
+    FileFindings,
+    Option<project::ModuleSummary>,
+    Option<noqa::Suppressions>,
+) {
     let display: Arc<str> = display_path(&file.path, cwd).into();
     let rules = settings.rules_for(&file.path);
     match source::read_source(&file.path) {
         Ok(text) => {
-            let diagnostics = check_source(
+            let result = check_module(
                 &text,
                 file.module_name.as_deref(),
                 file.is_package,
                 rules,
                 run,
             );
-            FileFindings {
+            let findings = FileFindings {
                 path: file.path.clone(),
                 display,
                 // Only kept when needed for rendering.
-                source: if diagnostics.is_empty() {
+                source: if result.diagnostics.is_empty() {
                     Arc::from("")
                 } else {
                     Arc::from(text)
                 },
-                diagnostics,
+                diagnostics: result.diagnostics,
                 cell_starts: None,
-            }
+            };
+            (findings, result.summary, result.suppressions)
         }
-        Err(error) => unreadable(file.path.clone(), display, error.to_string(), rules),
+        Err(error) => (
+            unreadable(file.path.clone(), display, error.to_string(), rules),
+            None,
+            None,
+        ),
     }
 }
 

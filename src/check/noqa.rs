@@ -3,18 +3,18 @@
 //! `# asyncdoctor: noqa` (optionally `: AD501`) anywhere in a file. Foreign
 //! codes in a list (`ASYNC251`, `F401`) are allowed and ignored.
 
-use ruff_text_size::TextRange;
+use ruff_text_size::{TextRange, TextSize};
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 
 /// What a comment suppresses.
 #[derive(Debug, PartialEq)]
-enum Directive<'s> {
+enum Directive {
     All,
-    Codes(Vec<&'s str>),
+    Codes(Vec<String>),
 }
 
-impl Directive<'_> {
+impl Directive {
     fn suppresses(&self, code: &str) -> bool {
         match self {
             Directive::All => true,
@@ -24,18 +24,19 @@ impl Directive<'_> {
 }
 
 /// Parses the part after `noqa`: nothing → all; `: A, B` → those codes.
-fn parse_codes(rest: &str) -> Directive<'_> {
+fn parse_codes(rest: &str) -> Directive {
     let rest = rest.trim_start();
     let Some(list) = rest.strip_prefix(':') else {
         return Directive::All;
     };
-    let codes: Vec<&str> = list
+    let codes: Vec<String> = list
         .split([',', ' ', '\t'])
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .take_while(|c| {
             c.bytes().all(|b| b.is_ascii_alphanumeric()) && c.bytes().any(|b| b.is_ascii_digit())
         })
+        .map(str::to_string)
         .collect();
     if codes.is_empty() {
         Directive::All
@@ -45,7 +46,7 @@ fn parse_codes(rest: &str) -> Directive<'_> {
 }
 
 /// A line-level `noqa` in a comment's text.
-fn line_directive(comment: &str) -> Option<Directive<'_>> {
+fn line_directive(comment: &str) -> Option<Directive> {
     let lower = comment.to_ascii_lowercase();
     let mut search = 0;
     while let Some(pos) = lower[search..].find("noqa") {
@@ -62,7 +63,7 @@ fn line_directive(comment: &str) -> Option<Directive<'_>> {
     None
 }
 
-fn file_directive(comment: &str) -> Option<Directive<'_>> {
+fn file_directive(comment: &str) -> Option<Directive> {
     let lower = comment.to_ascii_lowercase();
     let pos = lower.find("asyncdoctor:")?;
     let rest = comment[pos + "asyncdoctor:".len()..].trim_start();
@@ -72,42 +73,61 @@ fn file_directive(comment: &str) -> Option<Directive<'_>> {
     Some(parse_codes(&rest[4..]))
 }
 
-/// Removes suppressed diagnostics. `comments` are the file's comment ranges.
-pub fn filter(
-    source: &str,
-    comments: impl Iterator<Item = TextRange>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let index = LineIndex::new(source);
-    let mut by_line: Vec<(usize, Directive)> = Vec::new();
-    let mut file_level: Vec<Directive> = Vec::new();
-    for range in comments {
-        let text = &source[range];
-        if !text.contains("noqa") && !text.contains("NOQA") && !text.contains("NoQA") {
-            continue;
+/// The suppression comments of one file, kept (owned) until project-wide
+/// findings have been filtered too.
+pub struct Suppressions {
+    file_level: Vec<Directive>,
+    by_line: Vec<(usize, Directive)>,
+    index: LineIndex,
+}
+
+impl Suppressions {
+    /// `None` when the file has no suppression comment (the common case: the
+    /// caller checks for the word `noqa` first).
+    pub fn parse(source: &str, comments: impl Iterator<Item = TextRange>) -> Option<Suppressions> {
+        let mut file_level = Vec::new();
+        let mut by_line = Vec::new();
+        let mut index: Option<LineIndex> = None;
+        for range in comments {
+            let text = &source[range];
+            if !text
+                .as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"noqa"))
+            {
+                continue;
+            }
+            if let Some(d) = file_directive(text) {
+                file_level.push(d);
+            } else if let Some(d) = line_directive(text) {
+                let index = index.get_or_insert_with(|| LineIndex::new(source));
+                by_line.push((index.line_of(range.start()), d));
+            }
         }
-        if let Some(d) = file_directive(text) {
-            file_level.push(d);
-        } else if let Some(d) = line_directive(text) {
-            by_line.push((index.line_of(range.start()), d));
+        if file_level.is_empty() && by_line.is_empty() {
+            return None;
         }
+        Some(Suppressions {
+            file_level,
+            by_line,
+            index: index.unwrap_or_else(|| LineIndex::new(source)),
+        })
     }
-    if by_line.is_empty() && file_level.is_empty() {
-        return;
-    }
-    diagnostics.retain(|d| {
-        let code = d.rule.code;
-        if file_level.iter().any(|f| f.suppresses(code)) {
-            return false;
+
+    /// Whether a finding of `code` starting at `offset` is suppressed.
+    pub fn suppresses(&self, offset: TextSize, code: &str) -> bool {
+        if self.file_level.iter().any(|f| f.suppresses(code)) {
+            return true;
         }
-        let line = index.line_of(d.range.start());
-        !by_line
+        let line = self.index.line_of(offset);
+        self.by_line
             .iter()
-            .any(|(l, dir)| *l == line && dir.suppresses(code))
-    });
+            .any(|(l, d)| *l == line && d.suppresses(code))
+    }
+
+    pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain(|d| !self.suppresses(d.range.start(), d.rule.code));
+    }
 }
 
 #[cfg(test)]
@@ -119,18 +139,18 @@ mod tests {
         assert_eq!(line_directive("# noqa"), Some(Directive::All));
         assert_eq!(
             line_directive("# NOQA: AD501,AD502"),
-            Some(Directive::Codes(vec!["AD501", "AD502"]))
+            Some(Directive::Codes(vec!["AD501".into(), "AD502".into()]))
         );
         assert_eq!(
             line_directive("# type: ignore  # noqa: ASYNC251, AD501 explanation"),
-            Some(Directive::Codes(vec!["ASYNC251", "AD501"]))
+            Some(Directive::Codes(vec!["ASYNC251".into(), "AD501".into()]))
         );
         assert_eq!(line_directive("# this is not a noqa comment"), None);
         assert_eq!(line_directive("# asyncdoctor: noqa"), None);
         assert_eq!(file_directive("# asyncdoctor: noqa"), Some(Directive::All));
         assert_eq!(
             file_directive("# asyncdoctor: noqa: AD504"),
-            Some(Directive::Codes(vec!["AD504"]))
+            Some(Directive::Codes(vec!["AD504".into()]))
         );
         assert_eq!(file_directive("# noqa"), None);
     }

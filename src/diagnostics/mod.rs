@@ -125,14 +125,15 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(source.len() / 32 + 1);
         line_starts.push(0);
         let bytes = source.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push((i + 1) as u32),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push((i + 1) as u32),
-                _ => {}
+        if memchr::memchr(b'\r', bytes).is_none() {
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| (i + 1) as u32));
+        } else {
+            // Old Mac (`\r`) and Windows (`\r\n`) line endings.
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    line_starts.push((i + 1) as u32);
+                }
             }
-            i += 1;
         }
         LineIndex { line_starts }
     }

@@ -301,6 +301,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
                     self.visit_arguments(arguments);
                 }
                 self.bind_site(class.name.id.as_str(), Site::Opaque);
+                self.binding(class.name.id.as_str()).is_class = true;
                 let id = self.push_scope(ScopeKind::Class, class.range().start());
                 self.visit_body(&class.body);
                 // Class-body assignments and annotations are also `self.<attr>` facts.

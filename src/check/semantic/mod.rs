@@ -71,6 +71,8 @@ pub struct Binding<'a> {
     pub more_sites: Vec<Site<'a>>,
     /// Bound by `def`/`async def` in this scope.
     pub is_function: bool,
+    /// Bound by `class` in this scope.
+    pub is_class: bool,
     /// `NAME.setblocking(False)` / `NAME.settimeout(0)` seen in the scope.
     pub made_nonblocking: bool,
 }
@@ -84,6 +86,7 @@ impl<'a> Binding<'a> {
             site: None,
             more_sites: Vec::new(),
             is_function: false,
+            is_class: false,
             made_nonblocking: false,
         }
     }
@@ -170,6 +173,11 @@ impl<'a> SemanticModel<'a> {
     /// class scopes are skipped from nested functions; `global` goes to the
     /// module. `None`: not bound in the module (a builtin or unknown).
     pub fn lookup(&self, scope: ScopeId, name: &str) -> Option<&Binding<'a>> {
+        self.lookup_with_scope(scope, name).map(|(_, b)| b)
+    }
+
+    /// [`Self::lookup`], also telling which scope binds the name.
+    pub fn lookup_with_scope(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
         let mut current = Some(scope);
         let mut first = true;
         while let Some(id) = current {
@@ -179,10 +187,14 @@ impl<'a> SemanticModel<'a> {
                 continue;
             }
             if s.globals.contains(&name) {
-                return self.scope(ScopeId::MODULE).bindings.get(name);
+                return self
+                    .scope(ScopeId::MODULE)
+                    .bindings
+                    .get(name)
+                    .map(|b| (ScopeId::MODULE, b));
             }
             if let Some(b) = s.bindings.get(name) {
-                return Some(b);
+                return Some((id, b));
             }
             first = false;
             current = s.parent;

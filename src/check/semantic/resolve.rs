@@ -176,6 +176,28 @@ impl<'m, 'a> Resolver<'m, 'a> {
         }
     }
 
+    /// A method on a receiver of known type: `sqlite3.Connection.execute`.
+    pub fn typed_method_target(
+        &self,
+        scope: ScopeId,
+        call: &ast::ExprCall,
+        buf: &mut String,
+    ) -> bool {
+        let Expr::Attribute(attr) = &*call.func else {
+            return false;
+        };
+        match self.type_of(scope, &attr.value, 0) {
+            Some(ty) => {
+                buf.clear();
+                buf.push_str(ty);
+                buf.push('.');
+                buf.push_str(attr.attr.as_str());
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The type of an expression by local facts, or `None` when not known.
     pub fn type_of(&self, scope: ScopeId, expr: &Expr, depth: u8) -> Option<&'static str> {
         if depth > MAX_DEPTH {

@@ -1,0 +1,457 @@
+//! Building a [`ModuleSummary`] during the checker's one walk: the checker
+//! calls these hooks; nothing here walks the tree on its own except the lazy
+//! "which names does this function read" scan, done only for functions that
+//! assign a call's result to a local.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashSet;
+
+use super::{
+    BlockingFact, CallSite, Callee, ClassIndex, ClassSummary, Export, FunctionIndex,
+    FunctionSummary, ModuleSummary, ProjectContext, Usage,
+};
+use crate::check::semantic::{Resolver, ScopeId, ScopeKind};
+
+/// Decorators that do not change what calling the function returns.
+const TRANSPARENT_DECORATORS: &[&str] = &[
+    "builtins.staticmethod",
+    "builtins.classmethod",
+    "abc.abstractmethod",
+    "typing.override",
+    "typing_extensions.override",
+    "typing.final",
+    "typing_extensions.final",
+    "typing.overload",
+    "functools.wraps",
+];
+
+/// A call's usage before we know whether the assigned name is read.
+#[derive(Debug, Clone, Copy)]
+pub enum PendingUsage<'a> {
+    Known(Usage),
+    AssignedTo(&'a str),
+}
+
+struct OpenFunction<'a> {
+    index: FunctionIndex,
+    def: Option<&'a ast::StmtFunctionDef>,
+    /// Call sites whose value went to a local: (call index, name).
+    assigned: Vec<(usize, &'a str)>,
+}
+
+struct OpenClass<'a> {
+    index: ClassIndex,
+    /// Names of the methods defined in the class body (known up front so
+    /// `self.m` used as a value can be recognised before `m` is visited).
+    methods: Vec<&'a str>,
+}
+
+pub struct SummaryBuilder<'a> {
+    pub summary: ModuleSummary,
+    functions: Vec<OpenFunction<'a>>,
+    classes: Vec<OpenClass<'a>>,
+    /// Module-level function/class definitions: name → index.
+    module_defs: Vec<(&'a str, Export)>,
+    /// Inside `if __name__ == "__main__":` at module level.
+    pub in_main_guard: bool,
+}
+
+impl<'a> SummaryBuilder<'a> {
+    pub fn new(module_name: Option<&str>, is_package: bool) -> Self {
+        let mut summary = ModuleSummary {
+            module_name: module_name.map(Into::into),
+            is_package,
+            ..ModuleSummary::default()
+        };
+        summary.functions.push(FunctionSummary::new(
+            "<module>",
+            "<module>".to_string(),
+            TextRange::default(),
+        ));
+        SummaryBuilder {
+            summary,
+            functions: vec![OpenFunction {
+                index: 0,
+                def: None,
+                assigned: Vec::new(),
+            }],
+            classes: Vec::new(),
+            module_defs: Vec::new(),
+            in_main_guard: false,
+        }
+    }
+
+    pub fn current_index(&self) -> FunctionIndex {
+        self.functions.last().map_or(0, |f| f.index)
+    }
+
+    pub fn current(&mut self) -> &mut FunctionSummary {
+        let i = self.current_index() as usize;
+        &mut self.summary.functions[i]
+    }
+
+    /// The class whose body we are directly in (for method definitions).
+    pub fn open_class(&self) -> Option<ClassIndex> {
+        self.classes.last().map(|c| c.index)
+    }
+
+    /// The class of the method we are in (for `self.m()` calls).
+    pub fn method_class(&self) -> Option<ClassIndex> {
+        self.summary.functions[self.current_index() as usize].class
+    }
+
+    pub fn method_names_of_current_class(&self) -> &[&'a str] {
+        let Some(class) = self.method_class() else {
+            return &[];
+        };
+        self.classes
+            .iter()
+            .rev()
+            .find(|c| c.index == class)
+            .map_or(&[], |c| &c.methods)
+    }
+
+    pub fn enter_function(
+        &mut self,
+        def: &'a ast::StmtFunctionDef,
+        directly_in_class: bool,
+        at_module_level: bool,
+        unknown_decorator: bool,
+    ) {
+        let parent = &self.summary.functions[self.current_index() as usize];
+        let class = if directly_in_class {
+            self.open_class()
+        } else {
+            None
+        };
+        let name = def.name.id.as_str();
+        let qualname = match (class, self.current_index()) {
+            (Some(c), _) => format!("{}.{}", self.summary.classes[c as usize].name, name),
+            (None, 0) => name.to_string(),
+            (None, _) => format!("{}.<locals>.{}", parent.qualname, name),
+        };
+        let mut f = FunctionSummary::new(name, qualname, def.name.range);
+        f.class = class;
+        f.is_async = def.is_async;
+        f.unknown_decorator = unknown_decorator;
+        f.is_entry_point = name == "main" || (at_module_level && self.in_main_guard);
+        f.is_stub = is_stub_body(&def.body);
+        let index = self.summary.functions.len() as FunctionIndex;
+        self.summary.functions.push(f);
+        if let Some(c) = class {
+            self.summary.classes[c as usize]
+                .methods
+                .push((name.into(), index));
+        }
+        if at_module_level {
+            self.module_defs.push((name, Export::Function(index)));
+        }
+        self.functions.push(OpenFunction {
+            index,
+            def: Some(def),
+            assigned: Vec::new(),
+        });
+    }
+
+    /// Closes the current function: settles which assigned calls were unread.
+    pub fn exit_function(&mut self) {
+        let Some(open) = self.functions.pop() else {
+            return;
+        };
+        if open.assigned.is_empty() {
+            return;
+        }
+        let Some(def) = open.def else { return };
+        let read = names_read(&def.body);
+        let f = &mut self.summary.functions[open.index as usize];
+        for (call, name) in open.assigned {
+            if let Some(site) = f.calls.get_mut(call) {
+                site.usage = if read.contains(name) {
+                    Usage::Other
+                } else {
+                    Usage::AssignedUnread
+                };
+            }
+        }
+    }
+
+    pub fn enter_class(
+        &mut self,
+        class: &'a ast::StmtClassDef,
+        bases: Vec<Callee>,
+        is_thread: bool,
+        at_module_level: bool,
+    ) {
+        let index = self.summary.classes.len() as ClassIndex;
+        self.summary.classes.push(ClassSummary {
+            name: class.name.id.as_str().into(),
+            name_range: class.name.range,
+            bases,
+            methods: Vec::new(),
+            is_thread,
+        });
+        if at_module_level {
+            self.module_defs
+                .push((class.name.id.as_str(), Export::Class(index)));
+        }
+        let methods = class
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::FunctionDef(f) => Some(f.name.id.as_str()),
+                _ => None,
+            })
+            .collect();
+        self.classes.push(OpenClass { index, methods });
+    }
+
+    pub fn exit_class(&mut self) {
+        self.classes.pop();
+    }
+
+    /// A function used as a value (recorded once per module).
+    pub fn record_reference(&mut self, callee: Callee) {
+        if !self.summary.references.contains(&callee) {
+            self.summary.references.push(callee);
+        }
+    }
+
+    /// Records a call into project code with its usage.
+    pub fn record_call(&mut self, callee: Callee, range: TextRange, usage: PendingUsage<'a>) {
+        let (usage, assigned) = match usage {
+            PendingUsage::Known(u) => (u, None),
+            PendingUsage::AssignedTo(name) => (Usage::Other, Some(name)),
+        };
+        let f = self.current();
+        f.calls.push(CallSite {
+            callee,
+            range,
+            usage,
+        });
+        let call_index = f.calls.len() - 1;
+        if let Some(name) = assigned {
+            if let Some(open) = self.functions.last_mut() {
+                open.assigned.push((call_index, name));
+            }
+        }
+    }
+
+    pub fn record_blocking(&mut self, fact: BlockingFact) {
+        let f = self.current();
+        if f.extra().blocking.is_none() {
+            f.extra_mut().blocking = Some(fact);
+        }
+    }
+
+    /// Finishes the summary: module-level exports from definitions and imports.
+    pub fn finish(
+        mut self,
+        resolver: &Resolver<'_, 'a>,
+        project: &ProjectContext,
+    ) -> ModuleSummary {
+        let mut exports: Vec<(Box<str>, Export)> = Vec::new();
+        let mut buf = String::new();
+        for (name, binding) in &resolver.model.scope(ScopeId::MODULE).bindings {
+            if let Some(target) = binding.as_import() {
+                buf.clear();
+                // Only re-exports of project code can be followed.
+                if resolver.write_import(target, &mut buf) && project.is_project_name(&buf) {
+                    exports.push(((*name).into(), Export::Import(buf.as_str().into())));
+                }
+            }
+        }
+        for (name, export) in self.module_defs.drain(..) {
+            // A name defined twice at module level is ambiguous: keep neither.
+            let twice = resolver
+                .model
+                .scope(ScopeId::MODULE)
+                .bindings
+                .get(name)
+                .is_some_and(|b| b.other_sites > 1 || b.import.is_some());
+            if !twice {
+                exports.push((name.into(), export));
+            }
+        }
+        exports.sort_by(|a, b| a.0.cmp(&b.0));
+        exports.shrink_to_fit();
+        self.summary.exports = exports;
+        for f in &mut self.summary.functions {
+            f.calls.shrink_to_fit();
+        }
+        self.summary.functions.shrink_to_fit();
+        self.summary.classes.shrink_to_fit();
+        self.summary
+    }
+}
+
+/// Only a docstring, `pass`, `...` or `raise ...`.
+fn is_stub_body(body: &[Stmt]) -> bool {
+    body.iter().all(|s| match s {
+        Stmt::Pass(_) | Stmt::Raise(_) => true,
+        Stmt::Expr(e) => matches!(&*e.value, Expr::StringLiteral(_) | Expr::EllipsisLiteral(_)),
+        _ => false,
+    })
+}
+
+/// Every name loaded anywhere in a function body (nested functions included:
+/// a closure reading a variable counts as reading it).
+fn names_read(body: &[Stmt]) -> FxHashSet<&str> {
+    struct Reads<'b>(FxHashSet<&'b str>);
+    impl<'b> Visitor<'b> for Reads<'b> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            if let Expr::Name(n) = expr {
+                if n.ctx.is_load() || n.ctx.is_del() {
+                    self.0.insert(n.id.as_str());
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                // `global x` / `nonlocal x`: the value escapes the function.
+                Stmt::Global(g) => self.0.extend(g.names.iter().map(|n| n.id.as_str())),
+                Stmt::Nonlocal(g) => self.0.extend(g.names.iter().map(|n| n.id.as_str())),
+                // `x += 1` reads x.
+                Stmt::AugAssign(a) => {
+                    if let Expr::Name(n) = &*a.target {
+                        self.0.insert(n.id.as_str());
+                    }
+                }
+                _ => {}
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+    let mut reads = Reads(FxHashSet::default());
+    reads.visit_body(body);
+    reads.0
+}
+
+/// Whether every decorator is one that keeps the function as it is.
+pub fn has_unknown_decorator(
+    resolver: &Resolver<'_, '_>,
+    scope: ScopeId,
+    def: &ast::StmtFunctionDef,
+) -> bool {
+    let mut buf = String::new();
+    def.decorator_list.iter().any(|d| {
+        let expr = match &d.expression {
+            Expr::Call(c) => &*c.func,
+            other => other,
+        };
+        if let Expr::Attribute(a) = expr {
+            // `@x.setter` / `@x.deleter` on properties: not called as functions.
+            if matches!(a.attr.as_str(), "setter" | "getter" | "deleter") {
+                return false;
+            }
+        }
+        !(resolver.qualified_name(scope, expr, &mut buf)
+            && TRANSPARENT_DECORATORS.contains(&buf.as_str()))
+    })
+}
+
+/// `if __name__ == "__main__":`
+pub fn is_main_guard(test: &Expr) -> bool {
+    let Expr::Compare(cmp) = test else {
+        return false;
+    };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    cmp.comparators.len() == 1
+        && ((is_name(&cmp.left) && is_main(&cmp.comparators[0]))
+            || (is_main(&cmp.left) && is_name(&cmp.comparators[0])))
+}
+
+/// What an expression used as a callee (or a callback) refers to in the
+/// project, if anything. `buf` is scratch space.
+pub fn callee_of(
+    resolver: &Resolver<'_, '_>,
+    project: &ProjectContext,
+    scope: ScopeId,
+    expr: &Expr,
+    method_class: Option<ClassIndex>,
+    buf: &mut String,
+) -> Option<Callee> {
+    match expr {
+        Expr::Name(name) => {
+            let id = name.id.as_str();
+            let (bound_in, binding) = resolver.model.lookup_with_scope(scope, id)?;
+            if let Some(_target) = binding.as_import() {
+                return (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
+                    .then(|| Callee::Qualified(buf.as_str().into()));
+            }
+            let module_def = bound_in == ScopeId::MODULE
+                && (binding.is_function || binding.is_class)
+                && binding.other_sites == 1;
+            module_def.then(|| Callee::Local(id.into()))
+        }
+        Expr::Attribute(attr) => {
+            // super().m()
+            if let Expr::Call(inner) = &*attr.value {
+                if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super")
+                    && inner.arguments.args.is_empty()
+                {
+                    return method_class.map(|class| Callee::SuperMethod {
+                        class,
+                        name: attr.attr.as_str().into(),
+                    });
+                }
+            }
+            // self.m() / cls.m()
+            if let Expr::Name(base) = &*attr.value {
+                if let Some(class) = method_class {
+                    if is_self_name(resolver, scope, base.id.as_str()) {
+                        return Some(Callee::SelfMethod {
+                            class,
+                            name: attr.attr.as_str().into(),
+                        });
+                    }
+                }
+            }
+            (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
+                .then(|| Callee::Qualified(buf.as_str().into()))
+        }
+        _ => None,
+    }
+}
+
+/// `name` is the `self`/`cls` parameter of the method enclosing `scope`
+/// (directly, or through lambdas and nested functions that do not rebind it).
+fn is_self_name(resolver: &Resolver<'_, '_>, scope: ScopeId, name: &str) -> bool {
+    let mut current = Some(scope);
+    while let Some(id) = current {
+        let s = resolver.model.scope(id);
+        if s.self_name == Some(name) {
+            return true;
+        }
+        if s.bindings.contains_key(name) || s.kind == ScopeKind::Class {
+            return false;
+        }
+        current = s.parent;
+    }
+    false
+}
+
+/// The function handed over by `functools.partial(f, ...)`, or `expr` itself.
+pub fn unwrap_partial<'e>(
+    resolver: &Resolver<'_, '_>,
+    scope: ScopeId,
+    expr: &'e Expr,
+    buf: &mut String,
+) -> &'e Expr {
+    if let Expr::Call(call) = expr {
+        if resolver.qualified_name(scope, &call.func, buf) && buf == "functools.partial" {
+            if let Some(first) = call.arguments.args.first() {
+                return first;
+            }
+        }
+    }
+    expr
+}
+
+/// Offsets of a call for matching a pending usage.
+pub fn call_start(call: &ast::ExprCall) -> TextSize {
+    call.range().start()
+}

@@ -1,0 +1,812 @@
+//! Linking module summaries into a project: resolve call targets across
+//! modules (imports, `__init__` re-exports, methods through project base
+//! classes, class instantiation), then run the project-wide rules on the
+//! resulting call graph. Everything here is linear in the size of the
+//! summaries (plus the fixpoints, each a worklist over call edges).
+
+use std::collections::VecDeque;
+
+use ruff_text_size::TextRange;
+use rustc_hash::FxHashMap;
+
+use super::{Callee, ClassIndex, Export, FunctionSummary, ModuleSummary, Usage};
+use crate::check::rules::{
+    ad101_run_in_running_loop::RUN_IN_RUNNING_LOOP,
+    ad103_loop_api_from_thread::LOOP_API_FROM_THREAD,
+    ad104_signal_handler_off_main_thread::SIGNAL_HANDLER_OFF_MAIN_THREAD,
+    ad201_unawaited_coroutine::{LIBRARY_COROUTINES, UNAWAITED_COROUTINE},
+    ad202_await_non_awaitable::AWAIT_NON_AWAITABLE,
+    ad204_async_for_over_sync_iterable::ASYNC_FOR_OVER_SYNC_ITERABLE,
+    ad205_context_manager_mismatch::CONTEXT_MANAGER_MISMATCH,
+    ad508_blocking_via_helper::BLOCKING_VIA_HELPER,
+};
+use crate::diagnostics::Diagnostic;
+use crate::registry::RuleSet;
+
+/// A finding from project-wide analysis, still in byte ranges.
+pub struct ProjectFinding {
+    pub module: usize,
+    pub diagnostic: Diagnostic,
+    /// Related places: (module, range, message).
+    pub related: Vec<(usize, TextRange, String)>,
+}
+
+/// A function anywhere in the project: (module, index in its summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FnRef {
+    module: u32,
+    index: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Function(FnRef),
+    Class { module: u32, class: ClassIndex },
+}
+
+/// Longest chain of re-exports followed before giving up (cycles stop here).
+const MAX_REEXPORT_DEPTH: u8 = 12;
+
+struct Project<'s> {
+    modules: &'s [ModuleSummary],
+    by_name: FxHashMap<&'s str, u32>,
+    /// Global function number of each module's function 0.
+    offsets: Vec<usize>,
+    /// Method resolution order per (module, class), computed on demand.
+    mro_cache: std::cell::RefCell<FxHashMap<(u32, ClassIndex), (Vec<(u32, ClassIndex)>, bool)>>,
+}
+
+impl<'s> Project<'s> {
+    fn new(modules: &'s [ModuleSummary]) -> Self {
+        let mut by_name = FxHashMap::default();
+        let mut offsets = Vec::with_capacity(modules.len());
+        let mut total = 0;
+        for (i, m) in modules.iter().enumerate() {
+            if let Some(name) = &m.module_name {
+                // Two files claiming one module name: the first (in path order) wins.
+                by_name.entry(&**name).or_insert(i as u32);
+            }
+            offsets.push(total);
+            total += m.functions.len();
+        }
+        Project {
+            modules,
+            by_name,
+            offsets,
+            mro_cache: Default::default(),
+        }
+    }
+
+    fn function(&self, f: FnRef) -> &'s FunctionSummary {
+        &self.modules[f.module as usize].functions[f.index as usize]
+    }
+
+    fn global(&self, f: FnRef) -> usize {
+        self.offsets[f.module as usize] + f.index as usize
+    }
+
+    fn total_functions(&self) -> usize {
+        self.offsets.last().map_or(0, |o| {
+            o + self.modules.last().map_or(0, |m| m.functions.len())
+        })
+    }
+
+    /// `app.db.fetch` → the function, class or nothing.
+    fn resolve_qualified(&self, name: &str, depth: u8) -> Option<Target> {
+        if depth > MAX_REEXPORT_DEPTH {
+            return None;
+        }
+        // Longest module prefix first.
+        let mut end = name.len();
+        loop {
+            let prefix = &name[..end];
+            if let Some(&m) = self.by_name.get(prefix) {
+                let rest = name.get(end + 1..).unwrap_or("");
+                return if rest.is_empty() {
+                    None
+                } else {
+                    self.resolve_in_module(m, rest, depth)
+                };
+            }
+            end = prefix.rfind('.')?;
+        }
+    }
+
+    fn resolve_in_module(&self, module: u32, path: &str, depth: u8) -> Option<Target> {
+        let (first, rest) = match path.split_once('.') {
+            Some((a, b)) => (a, Some(b)),
+            None => (path, None),
+        };
+        let summary = &self.modules[module as usize];
+        match summary.export(first) {
+            Some(Export::Function(index)) => rest.is_none().then_some(Target::Function(FnRef {
+                module,
+                index: *index,
+            })),
+            Some(Export::Class(class)) => match rest {
+                None => Some(Target::Class {
+                    module,
+                    class: *class,
+                }),
+                Some(method) if !method.contains('.') => self
+                    .method(module, *class, method, false)
+                    .map(Target::Function),
+                Some(_) => None,
+            },
+            Some(Export::Import(target)) => {
+                let full = match rest {
+                    Some(r) => format!("{target}.{r}"),
+                    None => target.to_string(),
+                };
+                self.resolve_qualified(&full, depth + 1)
+            }
+            None => {
+                // A submodule: `pkg.sub.func` written as an attribute path.
+                let name = summary.module_name.as_deref()?;
+                let sub = format!("{name}.{first}");
+                let &m = self.by_name.get(sub.as_str())?;
+                rest.and_then(|r| self.resolve_in_module(m, r, depth + 1))
+            }
+        }
+    }
+
+    fn resolve_callee(&self, module: u32, callee: &Callee) -> Option<Target> {
+        match callee {
+            Callee::Qualified(q) => self.resolve_qualified(q, 0),
+            Callee::Local(name) => self.resolve_in_module(module, name, 0),
+            Callee::SelfMethod { class, name } => self
+                .method(module, *class, name, false)
+                .map(Target::Function),
+            Callee::SuperMethod { class, name } => self
+                .method(module, *class, name, true)
+                .map(Target::Function),
+        }
+    }
+
+    /// Depth-first, left-to-right linearisation of project base classes, and
+    /// whether some base is outside the project (unknown methods).
+    fn mro(&self, module: u32, class: ClassIndex) -> (Vec<(u32, ClassIndex)>, bool) {
+        if let Some(cached) = self.mro_cache.borrow().get(&(module, class)) {
+            return cached.clone();
+        }
+        let mut order = Vec::new();
+        let mut unknown_base = false;
+        let mut stack = vec![(module, class)];
+        while let Some((m, c)) = stack.pop() {
+            if order.contains(&(m, c)) || order.len() > 64 {
+                continue;
+            }
+            order.push((m, c));
+            let bases = &self.modules[m as usize].classes[c as usize].bases;
+            let declared = bases.len();
+            let mut resolved = Vec::new();
+            for base in bases {
+                match self.resolve_callee(m, base) {
+                    Some(Target::Class { module, class }) => resolved.push((module, class)),
+                    _ => unknown_base = true,
+                }
+            }
+            let _ = declared;
+            for r in resolved.into_iter().rev() {
+                stack.push(r);
+            }
+        }
+        self.mro_cache
+            .borrow_mut()
+            .insert((module, class), (order.clone(), unknown_base));
+        (order, unknown_base)
+    }
+
+    fn method(&self, module: u32, class: ClassIndex, name: &str, skip_self: bool) -> Option<FnRef> {
+        let (order, _) = self.mro(module, class);
+        order
+            .into_iter()
+            .skip(usize::from(skip_self))
+            .find_map(|(m, c)| {
+                self.modules[m as usize].classes[c as usize]
+                    .methods
+                    .iter()
+                    .find(|(n, _)| &**n == name)
+                    .map(|(_, index)| FnRef {
+                        module: m,
+                        index: *index,
+                    })
+            })
+    }
+
+    /// The function a call runs: the function itself, or a class's `__init__`.
+    fn called_function(&self, target: Target) -> Option<FnRef> {
+        match target {
+            Target::Function(f) => Some(f),
+            Target::Class { module, class } => self.method(module, class, "__init__", false),
+        }
+    }
+}
+
+fn display_name(f: &FunctionSummary) -> String {
+    format!("{}()", f.qualname)
+}
+
+/// Everything project-wide. `rules[i]` are the rules enabled for module `i`;
+/// `suppressed(i, range, code)` tells whether a noqa comment covers a place.
+pub fn link(
+    modules: &[ModuleSummary],
+    rules: &[RuleSet],
+    suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
+) -> Vec<ProjectFinding> {
+    let project = Project::new(modules);
+    let total = project.total_functions();
+    let mut findings = Vec::new();
+
+    // Resolve every call site once.
+    let mut resolved: Vec<Vec<Option<Target>>> = Vec::with_capacity(total);
+    let mut refs: Vec<FnRef> = Vec::with_capacity(total);
+    for (m, module) in modules.iter().enumerate() {
+        for (i, f) in module.functions.iter().enumerate() {
+            refs.push(FnRef {
+                module: m as u32,
+                index: i as u32,
+            });
+            resolved.push(
+                f.calls
+                    .iter()
+                    .map(|c| project.resolve_callee(m as u32, &c.callee))
+                    .collect(),
+            );
+        }
+    }
+
+    // Callers of each function (call edges), and functions that escape as values.
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); total];
+    let mut escapes = vec![false; total];
+    let mut thread_entry = vec![false; total];
+    for g in 0..total {
+        let f = project.function(refs[g]);
+        let module = refs[g].module;
+        for target in resolved[g].iter().flatten() {
+            if let Some(callee) = project.called_function(*target) {
+                callers[project.global(callee)].push(g);
+            }
+        }
+        for r in &f.extra().thread_entries {
+            if let Some(Target::Function(callee)) = project.resolve_callee(module, r) {
+                thread_entry[project.global(callee)] = true;
+            }
+        }
+    }
+    for (m, module) in modules.iter().enumerate() {
+        for r in &module.references {
+            if let Some(Target::Function(callee)) = project.resolve_callee(m as u32, r) {
+                escapes[project.global(callee)] = true;
+            }
+        }
+    }
+    // `run()` of `threading.Thread` subclasses runs in the new thread.
+    for (m, module) in modules.iter().enumerate() {
+        for class in module.classes.iter().filter(|c| c.is_thread) {
+            if let Some((_, index)) = class.methods.iter().find(|(n, _)| &**n == "run") {
+                thread_entry[project.global(FnRef {
+                    module: m as u32,
+                    index: *index,
+                })] = true;
+            }
+        }
+    }
+
+    blocking_via_helper(&project, &refs, &resolved, suppressed, rules, &mut findings);
+    coroutine_usage(&project, &refs, &resolved, rules, &mut findings);
+    run_in_running_loop(
+        &project,
+        &refs,
+        &callers,
+        &escapes,
+        &thread_entry,
+        rules,
+        &mut findings,
+    );
+    loop_api_from_thread(
+        &project,
+        &refs,
+        &callers,
+        &thread_entry,
+        rules,
+        &mut findings,
+    );
+    findings
+}
+
+/// AD508: shortest chains from async call sites to direct blocking calls.
+fn blocking_via_helper(
+    project: &Project<'_>,
+    refs: &[FnRef],
+    resolved: &[Vec<Option<Target>>],
+    suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
+    rules: &[RuleSet],
+    findings: &mut Vec<ProjectFinding>,
+) {
+    let total = refs.len();
+    let followed = |g: usize| {
+        let f = project.function(refs[g]);
+        refs[g].index != 0 && !f.is_async && !f.is_generator && !f.unknown_decorator
+    };
+    // next[g] = (call site index in g, callee) toward the nearest blocking call.
+    let mut next: Vec<Option<(usize, usize)>> = vec![None; total];
+    let mut is_source = vec![false; total];
+    let mut queue = VecDeque::new();
+    for g in 0..total {
+        if !followed(g) {
+            continue;
+        }
+        if let Some(fact) = &project.function(refs[g]).extra().blocking {
+            if !suppressed(refs[g].module as usize, fact.range, fact.rule.code) {
+                is_source[g] = true;
+                queue.push_back(g);
+            }
+        }
+    }
+    // Reverse edges among followed functions.
+    let mut reverse: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
+    for g in 0..total {
+        if !followed(g) {
+            continue;
+        }
+        for (site, target) in resolved[g].iter().enumerate() {
+            let Some(callee) = target.and_then(|t| project.called_function(t)) else {
+                continue;
+            };
+            let c = project.global(callee);
+            if followed(c) {
+                reverse[c].push((g, site));
+            }
+        }
+    }
+    let mut reached = is_source.clone();
+    while let Some(c) = queue.pop_front() {
+        for &(g, site) in &reverse[c] {
+            if !reached[g] {
+                reached[g] = true;
+                next[g] = Some((site, c));
+                queue.push_back(g);
+            }
+        }
+    }
+    for a in 0..total {
+        let caller = project.function(refs[a]);
+        let module = refs[a].module as usize;
+        if !caller.is_async || !rules[module].contains(&BLOCKING_VIA_HELPER) {
+            continue;
+        }
+        for (site_index, target) in resolved[a].iter().enumerate() {
+            let Some(callee) = target.and_then(|t| project.called_function(t)) else {
+                continue;
+            };
+            let mut g = project.global(callee);
+            if !reached[g] {
+                continue;
+            }
+            let site = &caller.calls[site_index];
+            let mut names = Vec::new();
+            if let Some(Target::Class { module: cm, class }) = target {
+                names.push(format!(
+                    "{}()",
+                    project.modules[*cm as usize].classes[*class as usize].name
+                ));
+            }
+            names.push(display_name(project.function(refs[g])));
+            let mut related = Vec::new();
+            let mut steps = 0;
+            loop {
+                let f = project.function(refs[g]);
+                let m = refs[g].module as usize;
+                if is_source[g] {
+                    let fact = f
+                        .extra()
+                        .blocking
+                        .as_ref()
+                        .expect("sources have a blocking fact");
+                    names.push(fact.display.to_string());
+                    related.push((
+                        m,
+                        fact.range,
+                        format!("`{}` blocks here ({})", fact.display, fact.rule.code),
+                    ));
+                    break;
+                }
+                let Some((s, c)) = next[g] else { break };
+                let callee_name = display_name(project.function(refs[c]));
+                related.push((
+                    m,
+                    f.calls[s].range,
+                    format!("`{}` calls `{callee_name}`", display_name(f)),
+                ));
+                names.push(callee_name);
+                g = c;
+                steps += 1;
+                if steps > 64 {
+                    break;
+                }
+            }
+            let chain = names.join(" -> ");
+            findings.push(ProjectFinding {
+                module,
+                diagnostic: Diagnostic::new(
+                    &BLOCKING_VIA_HELPER,
+                    format!("`{}` blocks the event loop: {chain}", names[0]),
+                    site.range,
+                ),
+                related,
+            });
+        }
+    }
+}
+
+/// AD201, AD202, AD204, AD205: what a call's value is, judged by the callee.
+fn coroutine_usage(
+    project: &Project<'_>,
+    refs: &[FnRef],
+    resolved: &[Vec<Option<Target>>],
+    rules: &[RuleSet],
+    findings: &mut Vec<ProjectFinding>,
+) {
+    for (g, f_ref) in refs.iter().enumerate() {
+        let caller = project.function(*f_ref);
+        let module = f_ref.module as usize;
+        let rules = rules[module];
+        for (site, target) in caller.calls.iter().zip(&resolved[g]) {
+            let callee = target.and_then(|t| match t {
+                Target::Function(f) => Some(f),
+                Target::Class { .. } => None,
+            });
+            let callee_fn = callee.map(|c| project.function(c));
+            match site.usage {
+                Usage::Discarded | Usage::AssignedUnread
+                    if rules.contains(&UNAWAITED_COROUTINE) =>
+                {
+                    let library = match &site.callee {
+                        Callee::Qualified(q) if LIBRARY_COROUTINES.contains(&&**q) => {
+                            Some(q.to_string())
+                        }
+                        _ => None,
+                    };
+                    let project_coroutine = callee_fn
+                        .is_some_and(|c| c.is_async && !c.is_generator && !c.unknown_decorator)
+                        && callee
+                            .is_some_and(|c| !overridden_differently(project, c, &site.callee));
+                    if library.is_none() && !project_coroutine {
+                        continue;
+                    }
+                    let name = library.unwrap_or_else(|| display_name(callee_fn.expect("checked")));
+                    let name = name.trim_end_matches("()");
+                    let how = if site.usage == Usage::Discarded {
+                        "discarded"
+                    } else {
+                        "assigned to a variable that is never read"
+                    };
+                    let mut diagnostic = Diagnostic::new(
+                        &UNAWAITED_COROUTINE,
+                        format!("The coroutine from `{name}()` is {how}, so it never runs"),
+                        site.range,
+                    );
+                    if !caller.is_async {
+                        diagnostic = diagnostic.with_help(
+                            "In sync code, run it with `asyncio.run(...)` at the top level, schedule it with `loop.create_task(...)`, or use `asyncio.run_coroutine_threadsafe(coro, loop)` from another thread",
+                        );
+                    }
+                    let related = callee
+                        .filter(|_| project_coroutine)
+                        .map(|c| {
+                            let def = project.function(c);
+                            vec![(
+                                c.module as usize,
+                                def.name_range,
+                                format!("`{}` is an `async def`", def.qualname),
+                            )]
+                        })
+                        .unwrap_or_default();
+                    findings.push(ProjectFinding {
+                        module,
+                        diagnostic,
+                        related,
+                    });
+                }
+                Usage::Awaited if rules.contains(&AWAIT_NON_AWAITABLE) => {
+                    let Some((c, def)) = callee.zip(callee_fn) else {
+                        continue;
+                    };
+                    let plain = !def.is_async
+                        && !def.is_generator
+                        && !def.unknown_decorator
+                        && !def.returns_value
+                        && !def.is_stub
+                        && !overridden_differently(project, c, &site.callee);
+                    if plain {
+                        findings.push(ProjectFinding {
+                            module,
+                            diagnostic: Diagnostic::new(
+                                &AWAIT_NON_AWAITABLE,
+                                format!("`{}` is not awaitable: it is a plain `def` that returns `None`", display_name(def)),
+                                site.range,
+                            ),
+                            related: vec![(c.module as usize, def.name_range, format!("`{}` is a plain `def`", def.qualname))],
+                        });
+                    }
+                }
+                Usage::Iterated { is_async } if rules.contains(&ASYNC_FOR_OVER_SYNC_ITERABLE) => {
+                    let Some((c, def)) = callee.zip(callee_fn) else {
+                        continue;
+                    };
+                    if !def.is_generator || def.unknown_decorator {
+                        continue;
+                    }
+                    let message = if is_async && !def.is_async {
+                        format!("`async for` over `{}`, a sync generator", display_name(def))
+                    } else if !is_async && def.is_async {
+                        format!(
+                            "`for` over `{}`, an async generator: use `async for`",
+                            display_name(def)
+                        )
+                    } else {
+                        continue;
+                    };
+                    findings.push(ProjectFinding {
+                        module,
+                        diagnostic: Diagnostic::new(
+                            &ASYNC_FOR_OVER_SYNC_ITERABLE,
+                            message,
+                            site.range,
+                        ),
+                        related: vec![(
+                            c.module as usize,
+                            def.name_range,
+                            "defined here".to_string(),
+                        )],
+                    });
+                }
+                Usage::Entered { is_async } if rules.contains(&CONTEXT_MANAGER_MISMATCH) => {
+                    let Some(Target::Class { module: cm, class }) = target else {
+                        continue;
+                    };
+                    let (order, unknown_base) = project.mro(*cm, *class);
+                    if unknown_base {
+                        continue;
+                    }
+                    let has = |name: &str| {
+                        order.iter().any(|(m, c)| {
+                            project.modules[*m as usize].classes[*c as usize]
+                                .methods
+                                .iter()
+                                .any(|(n, _)| &**n == name)
+                        })
+                    };
+                    let (enter, aenter) = (has("__enter__"), has("__aenter__"));
+                    let class_name = &project.modules[*cm as usize].classes[*class as usize].name;
+                    let message = if is_async && enter && !aenter {
+                        format!(
+                            "`async with` on `{class_name}`, which has `__enter__` but no `__aenter__`"
+                        )
+                    } else if !is_async && aenter && !enter {
+                        format!(
+                            "`with` on `{class_name}`, which has `__aenter__` but no `__enter__`"
+                        )
+                    } else {
+                        continue;
+                    };
+                    let name_range =
+                        project.modules[*cm as usize].classes[*class as usize].name_range;
+                    findings.push(ProjectFinding {
+                        module,
+                        diagnostic: Diagnostic::new(&CONTEXT_MANAGER_MISMATCH, message, site.range),
+                        related: vec![(
+                            *cm as usize,
+                            name_range,
+                            format!("`{class_name}` is defined here"),
+                        )],
+                    });
+                }
+                _ => {}
+            }
+        }
+        // `await self.close` (a coroutine function, not called).
+        if rules.contains(&AWAIT_NON_AWAITABLE) {
+            for (callee, range) in &caller.extra().awaited_references {
+                let Some(Target::Function(c)) = project.resolve_callee(f_ref.module, callee) else {
+                    continue;
+                };
+                let def = project.function(c);
+                if def.is_async && !def.is_generator && !def.unknown_decorator {
+                    findings.push(ProjectFinding {
+                        module,
+                        diagnostic: Diagnostic::new(
+                            &AWAIT_NON_AWAITABLE,
+                            format!("`{}` is awaited without being called", def.qualname),
+                            *range,
+                        )
+                        .with_help(format!("Call it: `await ...{}(...)`", def.name)),
+                        related: vec![(
+                            c.module as usize,
+                            def.name_range,
+                            format!("`{}` is an `async def`", def.qualname),
+                        )],
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// For `self.m()`: whether a project subclass overrides `m` with different
+/// async-ness (then the call's value depends on the instance).
+fn overridden_differently(project: &Project<'_>, callee: FnRef, how: &Callee) -> bool {
+    let Callee::SelfMethod { name, .. } = how else {
+        return false;
+    };
+    let is_async = project.function(callee).is_async;
+    for (m, module) in project.modules.iter().enumerate() {
+        for (c, class) in module.classes.iter().enumerate() {
+            let Some((_, index)) = class.methods.iter().find(|(n, _)| n == name) else {
+                continue;
+            };
+            let other = &module.functions[*index as usize];
+            if other.is_async == is_async {
+                continue;
+            }
+            // Does this class derive from the callee's class?
+            let (order, _) = project.mro(m as u32, c as ClassIndex);
+            let owner = project.function(callee).class;
+            if owner.is_some_and(|owner| order.contains(&(callee.module, owner))) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Greatest fixpoint: `holds(g)` for a sync function with callers when every
+/// caller is `base(caller)` or itself `holds`. `seed(g)` forces true.
+fn only_reachable_from(
+    project: &Project<'_>,
+    refs: &[FnRef],
+    callers: &[Vec<usize>],
+    excluded: &dyn Fn(usize) -> bool,
+    base: &dyn Fn(usize) -> bool,
+    seed: &dyn Fn(usize) -> bool,
+) -> Vec<bool> {
+    let total = refs.len();
+    let mut holds: Vec<bool> = (0..total)
+        .map(|g| {
+            let f = project.function(refs[g]);
+            seed(g) || (!f.is_async && refs[g].index != 0 && !excluded(g) && !callers[g].is_empty())
+        })
+        .collect();
+    // callees[c] for propagation of "no longer holds".
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); total];
+    for (g, cs) in callers.iter().enumerate() {
+        for &c in cs {
+            callees[c].push(g);
+        }
+    }
+    let mut queue: VecDeque<usize> = (0..total).filter(|g| !holds[*g]).collect();
+    while let Some(c) = queue.pop_front() {
+        if base(c) {
+            continue;
+        }
+        for &g in &callees[c] {
+            if holds[g] && !seed(g) {
+                holds[g] = false;
+                queue.push_back(g);
+            }
+        }
+    }
+    holds
+}
+
+/// AD101 for sync functions only reachable from async code.
+fn run_in_running_loop(
+    project: &Project<'_>,
+    refs: &[FnRef],
+    callers: &[Vec<usize>],
+    escapes: &[bool],
+    thread_entry: &[bool],
+    rules: &[RuleSet],
+    findings: &mut Vec<ProjectFinding>,
+) {
+    if !refs
+        .iter()
+        .any(|r| !project.function(*r).extra().loop_starts.is_empty())
+    {
+        return;
+    }
+    let is_async = |g: usize| project.function(refs[g]).is_async;
+    let excluded = |g: usize| {
+        let f = project.function(refs[g]);
+        escapes[g] || thread_entry[g] || f.is_entry_point || f.unknown_decorator
+    };
+    let only_async = only_reachable_from(project, refs, callers, &excluded, &is_async, &|_| false);
+    for g in 0..refs.len() {
+        let f = project.function(refs[g]);
+        let module = refs[g].module as usize;
+        if f.extra().loop_starts.is_empty()
+            || !only_async[g]
+            || !rules[module].contains(&RUN_IN_RUNNING_LOOP)
+        {
+            continue;
+        }
+        let related: Vec<(usize, TextRange, String)> = callers[g]
+            .iter()
+            .take(3)
+            .map(|&c| {
+                let caller = project.function(refs[c]);
+                (
+                    refs[c].module as usize,
+                    caller.name_range,
+                    format!("called from `{}`", display_name(caller)),
+                )
+            })
+            .collect();
+        for (range, shown) in &f.extra().loop_starts {
+            findings.push(ProjectFinding {
+                module,
+                diagnostic: Diagnostic::new(
+                    &RUN_IN_RUNNING_LOOP,
+                    format!(
+                        "`{shown}` starts an event loop, but `{}` is only called from async code",
+                        display_name(f)
+                    ),
+                    *range,
+                ),
+                related: related.clone(),
+            });
+        }
+    }
+}
+
+/// AD103/AD104 in functions that run in another thread.
+fn loop_api_from_thread(
+    project: &Project<'_>,
+    refs: &[FnRef],
+    callers: &[Vec<usize>],
+    thread_entry: &[bool],
+    rules: &[RuleSet],
+    findings: &mut Vec<ProjectFinding>,
+) {
+    if !thread_entry.iter().any(|t| *t) {
+        return;
+    }
+    let entry = |g: usize| thread_entry[g];
+    let excluded = |g: usize| project.function(refs[g]).unknown_decorator;
+    let in_thread = only_reachable_from(project, refs, callers, &excluded, &entry, &entry);
+    for g in 0..refs.len() {
+        let f = project.function(refs[g]);
+        let module = refs[g].module as usize;
+        // A thread that runs its own loop may use it freely.
+        if !in_thread[g] || f.is_async || !f.extra().loop_starts.is_empty() {
+            continue;
+        }
+        for (range, shown, is_signal) in &f.extra().thread_unsafe_calls {
+            let (rule, message) = if *is_signal {
+                (
+                    &SIGNAL_HANDLER_OFF_MAIN_THREAD,
+                    format!(
+                        "`signal.signal()` in `{}`, which runs in another thread",
+                        display_name(f)
+                    ),
+                )
+            } else {
+                (
+                    &LOOP_API_FROM_THREAD,
+                    format!(
+                        "`{shown}` is not thread-safe, but `{}` runs in another thread",
+                        display_name(f)
+                    ),
+                )
+            };
+            if rules[module].contains(rule) {
+                findings.push(ProjectFinding {
+                    module,
+                    diagnostic: Diagnostic::new(rule, message, *range),
+                    related: Vec::new(),
+                });
+            }
+        }
+    }
+}
