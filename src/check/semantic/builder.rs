@@ -32,7 +32,11 @@ pub fn build<'a>(
     for (scope, target) in builder.nonblocking {
         match target {
             NonblockingTarget::Name(name) => {
-                if let Some(b) = model.scopes[scope.0 as usize].bindings.get_mut(name) {
+                // The socket may be bound in an enclosing scope (a module-level
+                // socket switched to non-blocking inside a function).
+                if let Some(owner) = model.binding_scope(scope, name)
+                    && let Some(b) = model.scopes[owner.0 as usize].bindings.get_mut(name)
+                {
                     b.made_nonblocking = true;
                 }
             }

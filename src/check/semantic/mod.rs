@@ -163,6 +163,12 @@ impl<'a> SemanticModel<'a> {
     /// class scopes are skipped from nested functions; `global` goes to the
     /// module. `None`: not bound in the module (a builtin or unknown).
     pub fn lookup(&self, scope: ScopeId, name: &str) -> Option<&Binding<'a>> {
+        let owner = self.binding_scope(scope, name)?;
+        self.scope(owner).bindings.get(name)
+    }
+
+    /// The scope that holds the binding a name load in `scope` refers to.
+    pub fn binding_scope(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
         let mut current = Some(scope);
         let mut first = true;
         while let Some(id) = current {
@@ -172,10 +178,14 @@ impl<'a> SemanticModel<'a> {
                 continue;
             }
             if s.globals.contains(&name) {
-                return self.scope(ScopeId::MODULE).bindings.get(name);
+                return self
+                    .scope(ScopeId::MODULE)
+                    .bindings
+                    .contains_key(name)
+                    .then_some(ScopeId::MODULE);
             }
-            if let Some(b) = s.bindings.get(name) {
-                return Some(b);
+            if s.bindings.contains_key(name) {
+                return Some(id);
             }
             first = false;
             current = s.parent;
