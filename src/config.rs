@@ -399,6 +399,7 @@ impl Settings {
             .as_ref()
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| cwd.to_path_buf());
+        let root = std::path::absolute(&root).unwrap_or(root);
         Ok(Settings {
             rules,
             target_version,
@@ -416,7 +417,10 @@ impl Settings {
         if self.per_file_ignores.is_empty() {
             return self.rules;
         }
-        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        // Files arrive as the user named them (`proj/app/x.py` from elsewhere,
+        // `./x.py`): patterns are relative to the config's directory.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
         let mut rules = self.rules;
         for (matcher, has_slash, ignored) in &self.per_file_ignores {
             let hit = if *has_slash {

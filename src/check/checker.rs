@@ -9,7 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::check::blocking::{BlockingTable, display_target};
 use crate::check::library::Library;
 use crate::check::rules::ad507_blocking_wait;
-use crate::check::semantic::{Resolver, ScopeId, SemanticModel, builder_walks};
+use crate::check::semantic::{Resolver, ScopeId, SemanticModel, builder_walks, grow_stack};
 use crate::diagnostics::Diagnostic;
 use crate::registry::RuleSet;
 
@@ -175,7 +175,7 @@ fn body_awaits(body: &[Stmt]) -> bool {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 Stmt::For(f) if f.is_async => self.0 = true,
                 Stmt::With(w) if w.is_async => self.0 = true,
-                _ => visitor::walk_stmt(self, stmt),
+                _ => grow_stack(|| visitor::walk_stmt(self, stmt)),
             }
         }
         fn visit_expr(&mut self, expr: &'b Expr) {
@@ -185,7 +185,7 @@ fn body_awaits(body: &[Stmt]) -> bool {
             match expr {
                 Expr::Await(_) => self.0 = true,
                 Expr::Lambda(_) => {}
-                _ => visitor::walk_expr(self, expr),
+                _ => grow_stack(|| visitor::walk_expr(self, expr)),
             }
         }
     }
@@ -196,6 +196,16 @@ fn body_awaits(body: &[Stmt]) -> bool {
 
 impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        grow_stack(|| self.visit_stmt_inner(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        grow_stack(|| self.visit_expr_inner(expr));
+    }
+}
+
+impl<'m, 'a> Checker<'m, 'a> {
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
@@ -222,7 +232,7 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
+    fn visit_expr_inner(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {

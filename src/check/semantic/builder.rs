@@ -8,7 +8,8 @@ use ruff_text_size::Ranged;
 use rustc_hash::FxHashMap;
 
 use super::{
-    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, is_none_literal,
+    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, grow_stack,
+    is_none_literal,
 };
 
 pub fn build<'a>(
@@ -266,6 +267,30 @@ impl<'a> Builder<'a> {
 
 impl<'a> Visitor<'a> for Builder<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        grow_stack(|| self.visit_stmt_inner(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        grow_stack(|| self.visit_expr_inner(expr));
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
+        // Comprehension variables are bound conservatively in the enclosing
+        // scope: they can only make a name unknown, never wrongly known.
+        self.visit_expr(&comprehension.iter);
+        self.bind_target(&comprehension.target, Site::Opaque);
+        for cond in &comprehension.ifs {
+            self.visit_expr(cond);
+        }
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+        grow_stack(|| self.visit_pattern_inner(pattern));
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
                 walk_function_header(self, def);
@@ -438,7 +463,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
+    fn visit_expr_inner(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
@@ -465,17 +490,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
         }
     }
 
-    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
-        // Comprehension variables are bound conservatively in the enclosing
-        // scope: they can only make a name unknown, never wrongly known.
-        self.visit_expr(&comprehension.iter);
-        self.bind_target(&comprehension.target, Site::Opaque);
-        for cond in &comprehension.ifs {
-            self.visit_expr(cond);
-        }
-    }
-
-    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+    fn visit_pattern_inner(&mut self, pattern: &'a Pattern) {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {

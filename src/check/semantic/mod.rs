@@ -211,6 +211,16 @@ impl<'a> SemanticModel<'a> {
     }
 }
 
+/// Runs one level of a recursive tree walk, moving to a fresh stack segment
+/// when the current one is nearly used up: generated code nested 100,000
+/// deep must not overflow (the parser does the same).
+#[inline]
+pub fn grow_stack<R>(f: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 256 * 1024;
+    const SEGMENT: usize = 16 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
+}
+
 /// Shallow facts about statements that rules reuse.
 pub fn is_none_literal(expr: &Expr) -> bool {
     matches!(expr, Expr::NoneLiteral(_))

@@ -224,18 +224,26 @@ impl<'m, 'a> Resolver<'m, 'a> {
             Site::Value(scope, value) | Site::Entered(scope, value) => {
                 self.type_of(scope, value, depth + 1)
             }
-            Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation),
+            Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation, 0),
             Site::Opaque => None,
         }
     }
 
     /// `T`, `Optional[T]`, `T | None` where `T` resolves to a known type.
-    fn annotation_type(&self, scope: ScopeId, annotation: &Expr) -> Option<&'static str> {
+    fn annotation_type(
+        &self,
+        scope: ScopeId,
+        annotation: &Expr,
+        depth: u8,
+    ) -> Option<&'static str> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let mut buf = String::new();
         match annotation {
             Expr::BinOp(bin) if bin.op == Operator::BitOr => match (&*bin.left, &*bin.right) {
                 (t, Expr::NoneLiteral(_)) | (Expr::NoneLiteral(_), t) => {
-                    self.annotation_type(scope, t)
+                    self.annotation_type(scope, t, depth + 1)
                 }
                 _ => None,
             },
@@ -243,7 +251,7 @@ impl<'m, 'a> Resolver<'m, 'a> {
                 if self.qualified_name(scope, &sub.value, &mut buf)
                     && (buf == "typing.Optional" || buf == "typing_extensions.Optional")
                 {
-                    self.annotation_type(scope, &sub.slice)
+                    self.annotation_type(scope, &sub.slice, depth + 1)
                 } else {
                     None
                 }
