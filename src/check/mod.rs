@@ -208,3 +208,83 @@ pub fn unreadable(
         cell_starts: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn source_file(path: PathBuf) -> SourceFile {
+        SourceFile {
+            path,
+            module_name: None,
+            is_package: false,
+        }
+    }
+
+    /// Files that cannot be read at check time (a directory where a file was
+    /// expected, a file deleted after discovery) are AD002 findings, and the
+    /// other files are still checked. Works as root, where permissions do not
+    /// stop reads.
+    #[test]
+    fn unreadable_files_are_ad002_and_the_run_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.py");
+        std::fs::write(&good, "import time\nasync def f():\n    time.sleep(1)\n").unwrap();
+        let a_dir = dir.path().join("pkg.py");
+        std::fs::create_dir(&a_dir).unwrap();
+        let gone = dir.path().join("gone.py");
+        let settings = Settings::resolve(None, &Overrides::default(), dir.path()).unwrap();
+        let files = vec![source_file(a_dir), source_file(gone), source_file(good)];
+        let run = check_files(&files, &settings, dir.path(), &|| {});
+        assert!(run.internal_errors.is_empty(), "{:?}", run.internal_errors);
+        assert_eq!(run.checked, 3);
+        let mut found: Vec<(String, &str, String)> = run
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.diagnostics
+                    .iter()
+                    .map(|d| (f.display.to_string(), d.rule.code, d.message.clone()))
+            })
+            .collect();
+        found.sort();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "gone.py");
+        assert_eq!(found[0].1, "AD002");
+        assert!(
+            found[0].2.starts_with("Cannot read the file: No such file"),
+            "{found:?}"
+        );
+        assert_eq!(found[1].0, "good.py");
+        assert_eq!(found[1].1, "AD501");
+        assert_eq!(found[2].0, "pkg.py");
+        assert_eq!(found[2].1, "AD002");
+        assert!(
+            found[2]
+                .2
+                .starts_with("Cannot read the file: Is a directory"),
+            "{found:?}"
+        );
+    }
+
+    /// `check_source` on a thread with the default 2 MiB test stack: the
+    /// walks grow their own stack, so deep nesting does not overflow even
+    /// outside the big-stack worker pool.
+    #[test]
+    fn deep_nesting_on_a_small_stack() {
+        let settings = Settings::resolve(None, &Overrides::default(), Path::new(".")).unwrap();
+        let run = RunContext::new(&settings);
+        let n = 20_000;
+        let src = format!(
+            "import time\nasync def f():\n    x = {}time.sleep(1){}\n",
+            "g(".repeat(n),
+            ")".repeat(n)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || check_source(&src, None, false, settings.rules, &run).len())
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), 1);
+    }
+}
