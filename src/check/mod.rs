@@ -6,6 +6,8 @@ pub mod blocking;
 pub mod checker;
 pub mod discovery;
 pub mod library;
+#[cfg(test)]
+mod mutation_tests;
 pub mod noqa;
 pub mod parse;
 pub mod rules;
