@@ -144,10 +144,10 @@ impl<'a> Builder<'a> {
 
     fn bind_site(&mut self, name: &'a str, site: Site<'a>) {
         let b = self.binding(name);
-        if let Site::Value(_, value) = site {
-            if is_none_literal(value) {
-                return; // `x = None` placeholders do not change what x is
-            }
+        if let Site::Value(_, value) = site
+            && is_none_literal(value)
+        {
+            return; // `x = None` placeholders do not change what x is
         }
         b.other_sites = b.other_sites.saturating_add(1);
         if b.site.is_none() {
@@ -168,10 +168,10 @@ impl<'a> Builder<'a> {
     }
 
     fn bind_self_attr(&mut self, class: ScopeId, attr: &'a str, site: Site<'a>) {
-        if let Site::Value(_, value) = site {
-            if is_none_literal(value) {
-                return;
-            }
+        if let Site::Value(_, value) = site
+            && is_none_literal(value)
+        {
+            return;
         }
         let b = self.scopes[class.0 as usize]
             .self_attrs
@@ -189,10 +189,10 @@ impl<'a> Builder<'a> {
         match target {
             Expr::Name(n) => self.bind_site(n.id.as_str(), site),
             Expr::Attribute(a) => {
-                if let Expr::Name(base) = &*a.value {
-                    if let Some(class) = self.self_class_of(base.id.as_str()) {
-                        self.bind_self_attr(class, a.attr.as_str(), site);
-                    }
+                if let Expr::Name(base) = &*a.value
+                    && let Some(class) = self.self_class_of(base.id.as_str())
+                {
+                    self.bind_self_attr(class, a.attr.as_str(), site);
                 }
             }
             Expr::Tuple(t) => {
@@ -251,13 +251,13 @@ impl<'a> Builder<'a> {
                     .push((scope, NonblockingTarget::Name(n.id.as_str())));
             }
             Expr::Attribute(inner) => {
-                if let Expr::Name(base) = &*inner.value {
-                    if let Some(class) = self.self_class_of(base.id.as_str()) {
-                        self.nonblocking.push((
-                            class,
-                            NonblockingTarget::SelfAttr(class, inner.attr.as_str()),
-                        ));
-                    }
+                if let Expr::Name(base) = &*inner.value
+                    && let Some(class) = self.self_class_of(base.id.as_str())
+                {
+                    self.nonblocking.push((
+                        class,
+                        NonblockingTarget::SelfAttr(class, inner.attr.as_str()),
+                    ));
                 }
             }
             _ => {}

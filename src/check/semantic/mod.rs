@@ -199,7 +199,7 @@ impl<'a> SemanticModel<'a> {
         let mut current = Some(scope);
         while let Some(id) = current {
             let s = self.scope(id);
-            if s.bindings.get(name).is_some() && s.self_name != Some(name) {
+            if s.bindings.contains_key(name) && s.self_name != Some(name) {
                 return None; // rebound locally
             }
             if s.self_name == Some(name) {

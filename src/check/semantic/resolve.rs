@@ -198,11 +198,11 @@ impl<'m, 'a> Resolver<'m, 'a> {
                 self.type_of_binding(binding, depth)
             }
             Expr::Attribute(attr) => {
-                if let Expr::Name(base) = &*attr.value {
-                    if let Some(class) = self.model.self_class(scope, base.id.as_str()) {
-                        let binding = self.model.scope(class).self_attrs.get(attr.attr.as_str())?;
-                        return self.type_of_binding(binding, depth);
-                    }
+                if let Expr::Name(base) = &*attr.value
+                    && let Some(class) = self.model.self_class(scope, base.id.as_str())
+                {
+                    let binding = self.model.scope(class).self_attrs.get(attr.attr.as_str())?;
+                    return self.type_of_binding(binding, depth);
                 }
                 let receiver = self.type_of(scope, &attr.value, depth + 1)?;
                 self.library.attribute_type(receiver, attr.attr.as_str())
