@@ -18,7 +18,7 @@ use crate::diagnostics::FileFindings;
 use crate::diagnostics::render::{self, OutputFormat, Summary};
 
 const DEFAULT_SEED: u64 = 0x5EED_A5D0_C70B_0001;
-const DEFAULT_CASES: usize = 10_000;
+const DEFAULT_CASES: usize = 6_000;
 /// Far above what one small file takes; only a hang gets near it.
 const CASE_TIME_LIMIT: Duration = Duration::from_secs(30);
 const WORKER_STACK: usize = 64 * 1024 * 1024;
