@@ -345,7 +345,8 @@ fn noqa_on_the_reported_line() {
          \x20       'x')\n\
          \x20   subprocess.run(\n\
          \x20       'x')  # noqa: AD503\n\
-         \x20   time.sleep(1)  # a comment that mentions noqa in passing\n",
+         \x20   time.sleep(1)  # a comment that mentions noqa in passing\n\
+         \x20   time.sleep(1); subprocess.run('x')  # noqa: AD501: the sleep is on purpose\n",
     );
     let out = p.check(&["--quiet"]);
     assert_eq!(
@@ -353,9 +354,11 @@ fn noqa_on_the_reported_line() {
         "n.py:6:5: AD501 `time.sleep()` blocks the event loop\n\
          n.py:8:5: AD501 `time.sleep()` blocks the event loop\n\
          n.py:12:5: AD503 `subprocess.run()` blocks the event loop\n\
-         n.py:14:5: AD501 `time.sleep()` blocks the event loop\n",
+         n.py:14:5: AD501 `time.sleep()` blocks the event loop\n\
+         n.py:15:20: AD503 `subprocess.run()` blocks the event loop\n",
         "`# noqa: AD502` and a foreign-only list do not suppress AD501; a noqa on the \
-         continuation line does not suppress a finding that starts above it"
+         continuation line does not suppress a finding that starts above it; a reason after \
+         the codes does not turn the list into a blanket noqa"
     );
 }
 

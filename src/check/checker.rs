@@ -141,13 +141,30 @@ impl<'m, 'a> Checker<'m, 'a> {
             if !ad507_blocking_wait::THREAD_LOCK_TYPES.contains(&ty) || !body_awaits(&with.body) {
                 continue;
             }
+            // `threading.Lock` stands for every lock-like type (RLock,
+            // Semaphore): name what was written, not the type we mapped it to.
+            let written = self
+                .source
+                .get(item.context_expr.range().to_std_range())
+                .filter(|w| w.len() <= 60 && !w.contains('\n'));
+            let what = describe_type(ty);
+            let message = match written {
+                Some(w) => format!(
+                    "`{w}` (a {what}) is held across an `await`: another task taking it blocks the event loop"
+                ),
+                None => format!(
+                    "A {what} is held across an `await`: another task taking it blocks the event loop"
+                ),
+            };
             self.diagnostics.push(
                 Diagnostic::new(
                     &ad507_blocking_wait::BLOCKING_WAIT,
-                    format!("`{ty}` is held across an `await`: another task taking it blocks the event loop"),
+                    message,
                     TextRange::new(with.range().start(), item.context_expr.range().end()),
                 )
-                .with_help("Use `asyncio.Lock` between tasks, or release the thread lock before awaiting"),
+                .with_help(
+                    "Use `asyncio.Lock` between tasks, or release the thread lock before awaiting",
+                ),
             );
         }
     }

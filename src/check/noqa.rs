@@ -24,24 +24,44 @@ impl Directive<'_> {
 }
 
 /// Parses the part after `noqa`: nothing → all; `: A, B` → those codes.
+/// The list ends at the first word that is not a code, or right after a code
+/// followed by other punctuation (`# noqa: AD501: reason` → AD501 only).
 fn parse_codes(rest: &str) -> Directive<'_> {
     let rest = rest.trim_start();
     let Some(list) = rest.strip_prefix(':') else {
         return Directive::All;
     };
-    let codes: Vec<&str> = list
-        .split([',', ' ', '\t'])
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .take_while(|c| {
-            c.bytes().all(|b| b.is_ascii_alphanumeric()) && c.bytes().any(|b| b.is_ascii_digit())
-        })
-        .collect();
+    let mut codes = Vec::new();
+    let bytes = list.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b',' | b' ' | b'\t') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &list[start..i];
+        if !is_code(word) {
+            break;
+        }
+        codes.push(word);
+        if i < bytes.len() && !matches!(bytes[i], b',' | b' ' | b'\t') {
+            break;
+        }
+    }
     if codes.is_empty() {
         Directive::All
     } else {
         Directive::Codes(codes)
     }
+}
+
+/// `AD501`, `ASYNC251`, `F401`: letters, then digits.
+fn is_code(word: &str) -> bool {
+    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    letters > 0 && letters < word.len() && word.bytes().skip(letters).all(|b| b.is_ascii_digit())
 }
 
 /// A line-level `noqa` in a comment's text.
@@ -133,6 +153,25 @@ mod tests {
             Some(Directive::Codes(vec!["AD504"]))
         );
         assert_eq!(file_directive("# noqa"), None);
+    }
+
+    #[test]
+    fn a_reason_after_the_codes_ends_the_list() {
+        assert_eq!(
+            line_directive("# noqa: AD501: sleeping is fine here"),
+            Some(Directive::Codes(vec!["AD501"]))
+        );
+        assert_eq!(
+            line_directive("# noqa: AD501, AD503 -- both on purpose"),
+            Some(Directive::Codes(vec!["AD501", "AD503"]))
+        );
+        assert_eq!(
+            line_directive("# noqa:AD501,ASYNC251"),
+            Some(Directive::Codes(vec!["AD501", "ASYNC251"]))
+        );
+        // Not a code list at all: a blanket noqa, as ruff treats it.
+        assert_eq!(line_directive("# noqa: because"), Some(Directive::All));
+        assert_eq!(line_directive("# noqa:"), Some(Directive::All));
     }
 
     #[test]
