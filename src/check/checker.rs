@@ -25,6 +25,10 @@ pub struct Checker<'m, 'a> {
     run: &'m RunContext,
     rules: RuleSet,
     scope: ScopeId,
+    /// Whether the innermost `def`/`lambda`/class body is an `async def`.
+    /// Kept here rather than read from the scope, so a lambda the model has
+    /// no scope for (inside a `type` alias) still leaves async context.
+    async_context: bool,
     /// Reused for every call target, so resolving allocates nothing per node.
     target: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -43,23 +47,31 @@ impl<'m, 'a> Checker<'m, 'a> {
             run,
             rules,
             scope: ScopeId::MODULE,
+            async_context: false,
             target: String::with_capacity(64),
             diagnostics: Vec::new(),
         }
     }
 
-    /// Async context per the catalog: the innermost `def`/`lambda` is an
-    /// `async def` (comprehensions do not open scopes here, so they inherit).
+    /// Async context per the catalog: the innermost `def`/`lambda`/class
+    /// body is an `async def` (comprehensions do not open scopes here, so
+    /// they inherit).
     fn in_async_context(&self) -> bool {
-        self.resolver.model.scope(self.scope).is_async_function()
+        self.async_context
     }
 
-    fn enter(&mut self, start: ruff_text_size::TextSize) -> ScopeId {
-        let previous = self.scope;
+    /// Enters the body of a `def`/`lambda`/class starting at `start`.
+    fn enter(&mut self, start: ruff_text_size::TextSize, is_async: bool) -> (ScopeId, bool) {
+        let previous = (self.scope, self.async_context);
         if let Some(id) = self.resolver.model.scope_at(start) {
             self.scope = id;
         }
+        self.async_context = is_async;
         previous
+    }
+
+    fn leave(&mut self, previous: (ScopeId, bool)) {
+        (self.scope, self.async_context) = previous;
     }
 
     fn check_call(&mut self, call: &ast::ExprCall) {
@@ -226,9 +238,9 @@ impl<'m, 'a> Checker<'m, 'a> {
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
-                let previous = self.enter(def.range().start());
+                let previous = self.enter(def.range().start(), def.is_async);
                 self.visit_body(&def.body);
-                self.scope = previous;
+                self.leave(previous);
             }
             Stmt::ClassDef(class) => {
                 for decorator in &class.decorator_list {
@@ -237,9 +249,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                let previous = self.enter(class.range().start());
+                let previous = self.enter(class.range().start(), false);
                 self.visit_body(&class.body);
-                self.scope = previous;
+                self.leave(previous);
             }
             Stmt::With(with) if !with.is_async && self.in_async_context() => {
                 self.check_sync_with(with);
@@ -255,9 +267,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                 if let Some(parameters) = &lambda.parameters {
                     builder_walks::walk_parameter_exprs(self, parameters);
                 }
-                let previous = self.enter(lambda.range().start());
+                let previous = self.enter(lambda.range().start(), false);
                 self.visit_expr(&lambda.body);
-                self.scope = previous;
+                self.leave(previous);
             }
             Expr::Call(call) => {
                 if self.in_async_context() {
