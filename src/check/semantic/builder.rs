@@ -123,8 +123,15 @@ impl<'a> Builder<'a> {
             .unwrap_or(ScopeId::MODULE);
     }
 
+    /// The binding a store to `name` in the current scope creates or adds
+    /// to: a name declared `global` here lives in the module scope.
     fn binding(&mut self, name: &'a str) -> &mut Binding<'a> {
-        self.scope_mut()
+        let scope = if self.scope_mut().globals.contains(&name) {
+            ScopeId::MODULE
+        } else {
+            self.current
+        };
+        self.scopes[scope.0 as usize]
             .bindings
             .entry(name)
             .or_insert_with(Binding::new)
@@ -440,7 +447,21 @@ impl<'a> Builder<'a> {
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
-                    self.bind_site(name.id.as_str(), Site::Opaque);
+                    let name = name.id.as_str();
+                    self.bind_site(name, Site::Opaque);
+                    // The inner function may rebind the outer variable: it is
+                    // no longer known there either.
+                    let mut outer = self.scopes[self.current.0 as usize].parent;
+                    while let Some(id) = outer {
+                        let scope = &mut self.scopes[id.0 as usize];
+                        if scope.kind != ScopeKind::Class
+                            && let Some(b) = scope.bindings.get_mut(name)
+                        {
+                            b.other_sites = b.other_sites.saturating_add(1);
+                            break;
+                        }
+                        outer = scope.parent;
+                    }
                 }
             }
             Stmt::Try(try_stmt) => {
