@@ -373,10 +373,15 @@ fn file_level_noqa() {
         "some.py",
         "import time, subprocess\n# asyncdoctor: noqa: AD503, ASYNC220\n\nasync def f():\n    time.sleep(1)\n    subprocess.run('x')\n",
     );
+    p.write(
+        "prose.py",
+        "import time\n# Unlike asyncdoctor: noqa comments, this line is prose.\n\nasync def f():\n    time.sleep(1)\n",
+    );
     let out = p.check(&["--quiet"]);
     assert_eq!(
         out.stdout,
-        "some.py:5:5: AD501 `time.sleep()` blocks the event loop\n"
+        "prose.py:5:5: AD501 `time.sleep()` blocks the event loop\n\
+         some.py:5:5: AD501 `time.sleep()` blocks the event loop\n"
     );
     // Also silences AD001: the file-level comment covers every finding in it.
     p.write("broken.py", "# asyncdoctor: noqa\ndef f(:\n");

@@ -82,14 +82,23 @@ fn line_directive(comment: &str) -> Option<Directive<'_>> {
     None
 }
 
+/// A file-level `# asyncdoctor: noqa[: codes]`: the directive must follow a
+/// `#` directly (so prose such as `# see the asyncdoctor: noqa docs` in a
+/// comment is not one).
 fn file_directive(comment: &str) -> Option<Directive<'_>> {
-    let lower = comment.to_ascii_lowercase();
-    let pos = lower.find("asyncdoctor:")?;
-    let rest = comment[pos + "asyncdoctor:".len()..].trim_start();
-    if !rest.to_ascii_lowercase().starts_with("noqa") {
-        return None;
-    }
-    Some(parse_codes(&rest[4..]))
+    const KEY: &str = "asyncdoctor:";
+    comment.match_indices('#').find_map(|(hash, _)| {
+        let after = comment[hash + 1..].trim_start();
+        let key = after.get(..KEY.len())?;
+        if !key.eq_ignore_ascii_case(KEY) {
+            return None;
+        }
+        let rest = after[KEY.len()..].trim_start();
+        if !rest.get(..4)?.eq_ignore_ascii_case("noqa") {
+            return None;
+        }
+        Some(parse_codes(&rest[4..]))
+    })
 }
 
 /// Removes suppressed diagnostics. `comments` are the file's comment ranges.
@@ -153,6 +162,18 @@ mod tests {
             Some(Directive::Codes(vec!["AD504"]))
         );
         assert_eq!(file_directive("# noqa"), None);
+        assert_eq!(
+            file_directive("# type: ignore  # asyncdoctor: noqa"),
+            Some(Directive::All)
+        );
+        assert_eq!(file_directive("#AsyncDoctor:NOQA"), Some(Directive::All));
+        // Prose that mentions the directive is not one.
+        assert_eq!(
+            file_directive("# Note: asyncdoctor: noqa comments silence a file"),
+            None
+        );
+        assert_eq!(file_directive("# asyncdoctor: nothing"), None);
+        assert_eq!(file_directive("# asyncdoctor: no"), None);
     }
 
     #[test]
