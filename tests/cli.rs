@@ -613,6 +613,15 @@ fn exclude_and_extend_exclude() {
     assert_eq!(files(&[]), ["gen/deep/z.py", "gen/m.py"]);
     p.write("asyncdoctor.toml", "exclude = [\"keep\"]\n");
     assert_eq!(files(&[]), ["build/m.py", "gen/deep/z.py", "gen/m.py"]);
+    // Config patterns with a slash are relative to the config's directory,
+    // whatever the cwd and however the path is written.
+    p.write("asyncdoctor.toml", "extend-exclude = [\"gen/*.py\"]\n");
+    assert_eq!(files(&[]), ["keep/m.py"]);
+    let from_sub = p.check_in("keep", &["--quiet", ".."]);
+    assert_eq!(
+        from_sub.stdout,
+        "../keep/m.py:4:5: AD501 `time.sleep()` blocks the event loop\n"
+    );
 }
 
 #[test]
