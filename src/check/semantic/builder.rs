@@ -222,8 +222,12 @@ impl<'a> Builder<'a> {
         for p in parameters.iter() {
             let name = p.name().as_str();
             match p.annotation() {
-                Some(annotation) => self.bind_site(name, Site::Annotation(scope, annotation)),
-                None => self.bind_site(name, Site::Opaque),
+                // `*args: T` / `**kwargs: T` annotate the elements: the name
+                // itself is a tuple or a dict.
+                Some(annotation) if !p.is_variadic() => {
+                    self.bind_site(name, Site::Annotation(scope, annotation))
+                }
+                _ => self.bind_site(name, Site::Opaque),
             }
         }
     }
