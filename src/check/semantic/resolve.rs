@@ -269,19 +269,37 @@ impl<'m, 'a> Resolver<'m, 'a> {
     /// Whether a receiver known by facts was switched to non-blocking mode
     /// (`sock.setblocking(False)`) anywhere in its scope.
     pub fn made_nonblocking(&self, scope: ScopeId, receiver: &Expr) -> bool {
-        match receiver {
-            Expr::Name(name) => self
-                .model
-                .lookup(scope, name.id.as_str())
-                .is_some_and(|b| b.made_nonblocking),
+        self.made_nonblocking_at(scope, receiver, 0)
+    }
+
+    /// Follows plain aliases (`sock = self.sock`, `t = s`) the way
+    /// [`Self::type_of`] does, so the alias is non-blocking when the socket
+    /// it names is.
+    fn made_nonblocking_at(&self, scope: ScopeId, receiver: &Expr, depth: u8) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let binding = match receiver {
+            Expr::Name(name) => self.model.lookup(scope, name.id.as_str()),
             Expr::Attribute(attr) => match &*attr.value {
                 Expr::Name(base) => self
                     .model
                     .self_class(scope, base.id.as_str())
-                    .and_then(|class| self.model.scope(class).self_attrs.get(attr.attr.as_str()))
-                    .is_some_and(|b| b.made_nonblocking),
-                _ => false,
+                    .and_then(|class| self.model.scope(class).self_attrs.get(attr.attr.as_str())),
+                _ => None,
             },
+            _ => None,
+        };
+        let Some(binding) = binding else {
+            return false;
+        };
+        if binding.made_nonblocking {
+            return true;
+        }
+        match binding.single_site() {
+            Some(Site::Value(site_scope, value @ (Expr::Name(_) | Expr::Attribute(_)))) => {
+                self.made_nonblocking_at(site_scope, value, depth + 1)
+            }
             _ => false,
         }
     }
