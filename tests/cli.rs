@@ -686,3 +686,35 @@ fn syntax_error_next_to_a_good_file() {
     );
     assert!(out.stderr.is_empty(), "{out}");
 }
+
+#[test]
+fn odd_file_names_in_every_format() {
+    use std::os::unix::ffi::OsStrExt;
+    let p = Project::new();
+    p.write("my dir/a,b:c.py", SLEEPY);
+    let raw = std::ffi::OsStr::from_bytes(b"\xff.py");
+    std::fs::write(p.root().join(raw), SLEEPY).unwrap();
+
+    let concise = p.check(&["--quiet"]);
+    assert_eq!(
+        concise.stdout,
+        "my dir/a,b:c.py:4:5: AD501 `time.sleep()` blocks the event loop\n\
+         \u{fffd}.py:4:5: AD501 `time.sleep()` blocks the event loop\n"
+    );
+    let github = p.check(&["--output-format", "github", "my dir"]);
+    assert!(
+        github
+            .stdout
+            .starts_with("::error title=asyncdoctor (AD501),file=my dir/a%2Cb%3Ac.py,line=4,"),
+        "{github}"
+    );
+    let sarif: Value =
+        serde_json::from_str(&p.check(&["--output-format", "sarif", "my dir"]).stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "my%20dir/a%2Cb%3Ac.py"
+    );
+    let json: Value =
+        serde_json::from_str(&p.check(&["--output-format", "json", "my dir"]).stdout).unwrap();
+    assert_eq!(json[0]["filename"], "my dir/a,b:c.py");
+}
