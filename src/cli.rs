@@ -239,10 +239,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
     };
     let flushed = written.and_then(|_| out.flush());
     drop(out);
-    if let Err(e) = flushed {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(format!("cannot write output: {e}"));
-        }
+    if let Err(e) = flushed
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("cannot write output: {e}"));
     }
     for e in &result.internal_errors {
         anstream::eprintln!("asyncdoctor: error: {e}");

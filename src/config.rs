@@ -417,6 +417,8 @@ impl Settings {
         if self.per_file_ignores.is_empty() {
             return self.rules;
         }
+        // Files arrive as the user named them (`proj/app/x.py` from elsewhere,
+        // `./x.py`): patterns are relative to the config's directory.
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         let mut rules = self.rules;
@@ -532,5 +534,80 @@ mod tests {
                 .to_string()
                 .contains("XYZ1")
         );
+    }
+
+    fn resolved_version(start: &Path) -> (String, String) {
+        let config = discover(start).unwrap();
+        let s = Settings::resolve(config.as_ref(), &Overrides::default(), start).unwrap();
+        (s.target_version.to_string(), s.target_version_source)
+    }
+
+    #[test]
+    fn requires_python_sets_the_target_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/app")).unwrap();
+        // No config at all: the default.
+        assert_eq!(resolved_version(&root.join("src/app")).0, "3.9");
+
+        // A pyproject with requires-python but no [tool.asyncdoctor] table.
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"x\"\nrequires-python = \">=3.11\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            resolved_version(&root.join("src/app")),
+            ("3.11".into(), "requires-python".into())
+        );
+
+        // With our table in the same file.
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"x\"\nrequires-python = \"~=3.10\"\n[tool.asyncdoctor]\nignore = []\n",
+        )
+        .unwrap();
+        assert_eq!(resolved_version(root).0, "3.10");
+
+        // An asyncdoctor.toml beside it still takes the project's requires-python...
+        std::fs::write(root.join("asyncdoctor.toml"), "ignore = []\n").unwrap();
+        assert_eq!(resolved_version(root).0, "3.10");
+        // ...and an explicit target-version wins over it.
+        std::fs::write(
+            root.join("asyncdoctor.toml"),
+            "target-version = \"py313\"\n",
+        )
+        .unwrap();
+        let (version, source) = resolved_version(root);
+        assert_eq!(version, "3.13");
+        assert!(source.contains("asyncdoctor.toml"), "{source}");
+        // The command line wins over everything.
+        let config = discover(root).unwrap();
+        let o = Overrides {
+            target_version: Some("3.8".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(config.as_ref(), &o, root).unwrap();
+        assert_eq!(s.target_version.to_string(), "3.8");
+    }
+
+    #[test]
+    fn per_file_ignores_match_relative_to_the_config_dir_from_any_cwd() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = ConfigFile {
+            path: dir.path().join("pyproject.toml"),
+            options: Options {
+                per_file_ignores: Some(BTreeMap::from([(
+                    "tests/*.py".to_string(),
+                    vec!["AD501".to_string()],
+                )])),
+                ..Options::default()
+            },
+            requires_python: None,
+        };
+        let s = Settings::resolve(Some(&cfg), &Overrides::default(), Path::new("/")).unwrap();
+        let ad501 = registry::by_code("AD501").unwrap();
+        assert!(!s.rules_for(&dir.path().join("tests/t.py")).contains(ad501));
+        assert!(s.rules_for(&dir.path().join("src/t.py")).contains(ad501));
     }
 }

@@ -12,7 +12,9 @@ use crate::check::project::collect::{self, PendingUsage, SummaryBuilder};
 use crate::check::project::{BlockingFact, Callee, ProjectContext, Usage};
 use crate::check::rules::ad507_blocking_wait;
 use crate::check::rules::hooks;
-use crate::check::semantic::{Resolver, ScopeId, ScopeKind, SemanticModel, builder_walks};
+use crate::check::semantic::{
+    Resolver, ScopeId, ScopeKind, SemanticModel, builder_walks, grow_stack,
+};
 use crate::diagnostics::Diagnostic;
 use crate::registry::RuleSet;
 
@@ -29,6 +31,10 @@ pub struct Checker<'m, 'a> {
     run: &'m RunContext,
     rules: RuleSet,
     scope: ScopeId,
+    /// Whether the innermost `def`/`lambda`/class body is an `async def`.
+    /// Kept here rather than read from the scope, so a lambda the model has
+    /// no scope for (inside a `type` alias) still leaves async context.
+    async_context: bool,
     /// Inside a `try` whose handlers catch `BlockingIOError`: socket calls
     /// there are on non-blocking sockets.
     expects_blocking_io_error: u32,
@@ -62,6 +68,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             run,
             rules,
             scope: ScopeId::MODULE,
+            async_context: false,
             expects_blocking_io_error: 0,
             target: String::with_capacity(64),
             diagnostics: Vec::new(),
@@ -71,7 +78,7 @@ impl<'m, 'a> Checker<'m, 'a> {
     /// Async context per the catalog: the innermost `def`/`lambda` is an
     /// `async def` (comprehensions do not open scopes here, so they inherit).
     pub(crate) fn in_async_context(&self) -> bool {
-        self.resolver.model.scope(self.scope).is_async_function()
+        self.async_context
     }
 
     /// Whether `await` is allowed here: the innermost function is `async def`.
@@ -172,12 +179,18 @@ impl<'m, 'a> Checker<'m, 'a> {
         callee
     }
 
-    fn enter(&mut self, start: ruff_text_size::TextSize) -> ScopeId {
-        let previous = self.scope;
+    /// Enters the body of a `def`/`lambda`/class starting at `start`.
+    fn enter(&mut self, start: ruff_text_size::TextSize, is_async: bool) -> (ScopeId, bool) {
+        let previous = (self.scope, self.async_context);
         if let Some(id) = self.resolver.model.scope_at(start) {
             self.scope = id;
         }
+        self.async_context = is_async;
         previous
+    }
+
+    fn leave(&mut self, previous: (ScopeId, bool)) {
+        (self.scope, self.async_context) = previous;
     }
 
     /// Blocking calls: reported in async context, remembered (for AD508) in
@@ -299,13 +312,30 @@ impl<'m, 'a> Checker<'m, 'a> {
             if !ad507_blocking_wait::THREAD_LOCK_TYPES.contains(&ty) || !body_awaits(&with.body) {
                 continue;
             }
+            // `threading.Lock` stands for every lock-like type (RLock,
+            // Semaphore): name what was written, not the type we mapped it to.
+            let written = self
+                .source
+                .get(item.context_expr.range().to_std_range())
+                .filter(|w| w.len() <= 60 && !w.contains('\n'));
+            let what = describe_type(ty);
+            let message = match written {
+                Some(w) => format!(
+                    "`{w}` (a {what}) is held across an `await`: another task taking it blocks the event loop"
+                ),
+                None => format!(
+                    "A {what} is held across an `await`: another task taking it blocks the event loop"
+                ),
+            };
             self.diagnostics.push(
                 Diagnostic::new(
                     &ad507_blocking_wait::BLOCKING_WAIT,
-                    format!("`{ty}` is held across an `await`: another task taking it blocks the event loop"),
+                    message,
                     TextRange::new(with.range().start(), item.context_expr.range().end()),
                 )
-                .with_help("Use `asyncio.Lock` between tasks, or release the thread lock before awaiting"),
+                .with_help(
+                    "Use `asyncio.Lock` between tasks, or release the thread lock before awaiting",
+                ),
             );
         }
     }
@@ -355,7 +385,7 @@ fn body_awaits(body: &[Stmt]) -> bool {
                 Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
                 Stmt::For(f) if f.is_async => self.0 = true,
                 Stmt::With(w) if w.is_async => self.0 = true,
-                _ => visitor::walk_stmt(self, stmt),
+                _ => grow_stack(|| visitor::walk_stmt(self, stmt)),
             }
         }
         fn visit_expr(&mut self, expr: &'b Expr) {
@@ -365,7 +395,7 @@ fn body_awaits(body: &[Stmt]) -> bool {
             match expr {
                 Expr::Await(_) => self.0 = true,
                 Expr::Lambda(_) => {}
-                _ => visitor::walk_expr(self, expr),
+                _ => grow_stack(|| visitor::walk_expr(self, expr)),
             }
         }
     }
@@ -376,6 +406,16 @@ fn body_awaits(body: &[Stmt]) -> bool {
 
 impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        grow_stack(|| self.visit_stmt_inner(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        grow_stack(|| self.visit_expr_inner(expr));
+    }
+}
+
+impl<'m, 'a> Checker<'m, 'a> {
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
@@ -388,9 +428,9 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                     self.scope == ScopeId::MODULE,
                     unknown_decorator,
                 );
-                let previous = self.enter(def.range().start());
+                let previous = self.enter(def.range().start(), def.is_async);
                 self.visit_body(&def.body);
-                self.scope = previous;
+                self.leave(previous);
                 self.summary.exit_function();
             }
             Stmt::ClassDef(class) => {
@@ -403,9 +443,9 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 let (bases, is_thread) = self.class_bases(class);
                 self.summary
                     .enter_class(class, bases, is_thread, self.scope == ScopeId::MODULE);
-                let previous = self.enter(class.range().start());
+                let previous = self.enter(class.range().start(), false);
                 self.visit_body(&class.body);
-                self.scope = previous;
+                self.leave(previous);
                 self.summary.exit_class();
             }
             Stmt::If(if_stmt)
@@ -491,15 +531,15 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
+    fn visit_expr_inner(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
                     builder_walks::walk_parameter_exprs(self, parameters);
                 }
-                let previous = self.enter(lambda.range().start());
+                let previous = self.enter(lambda.range().start(), false);
                 self.visit_expr(&lambda.body);
-                self.scope = previous;
+                self.leave(previous);
             }
             Expr::Call(call) => {
                 let usage = self.take_usage(call);

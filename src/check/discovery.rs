@@ -79,9 +79,30 @@ pub fn walk(
     files: &mut Vec<PathBuf>,
     problems: &mut Vec<WalkProblem>,
 ) {
-    if root.is_file() {
-        files.push(root.to_path_buf());
-        return;
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_file() => {
+            files.push(root.to_path_buf());
+            return;
+        }
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            // A FIFO, socket or device named explicitly: reading it could block
+            // forever or never end, so it is reported and not read.
+            problems.push(WalkProblem {
+                path: root.to_path_buf(),
+                message: "not a regular file or directory (a FIFO, socket or device): not read"
+                    .to_string(),
+            });
+            return;
+        }
+        Err(e) => {
+            // A dangling symlink, a symlink loop, a path we may not stat.
+            problems.push(WalkProblem {
+                path: root.to_path_buf(),
+                message: format!("cannot read this path: {e}"),
+            });
+            return;
+        }
     }
     let mut builder = ignore::WalkBuilder::new(root);
     builder

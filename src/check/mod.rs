@@ -6,6 +6,8 @@ pub mod blocking;
 pub mod checker;
 pub mod discovery;
 pub mod library;
+#[cfg(test)]
+mod mutation_tests;
 pub mod noqa;
 pub mod parse;
 pub mod project;
@@ -81,6 +83,36 @@ pub fn check_source(
     run: &RunContext,
 ) -> Vec<Diagnostic> {
     check_module(source, module_name, is_package, rules, run).diagnostics
+}
+
+/// Checks one source text as a project of its own: per-file rules plus the
+/// project-wide rules on its summary. Pure: no file system access.
+pub fn check_single_module(
+    source: &str,
+    module_name: Option<&str>,
+    is_package: bool,
+    rules: RuleSet,
+    run: &RunContext,
+) -> Vec<Diagnostic> {
+    let result = check_module(source, module_name, is_package, rules, run);
+    let mut diagnostics = result.diagnostics;
+    let Some(summary) = result.summary else {
+        return diagnostics;
+    };
+    let suppressions = result.suppressions;
+    let suppressed = |_: usize, range: TextRange, code: &str| {
+        suppressions
+            .as_ref()
+            .is_some_and(|s| s.suppresses(range.start(), code))
+    };
+    for finding in project::link::link(std::slice::from_ref(&summary), &[rules], &suppressed) {
+        let d = finding.diagnostic;
+        if !suppressed(0, d.range, d.rule.code) {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.range.start(), d.rule.code));
+    diagnostics
 }
 
 /// Checks one source text and summarises it for the project-wide pass.
@@ -393,5 +425,85 @@ pub fn unreadable(
         source: Arc::from(""),
         diagnostics,
         cell_starts: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn source_file(path: PathBuf) -> SourceFile {
+        SourceFile {
+            path,
+            module_name: None,
+            is_package: false,
+        }
+    }
+
+    /// Files that cannot be read at check time (a directory where a file was
+    /// expected, a file deleted after discovery) are AD002 findings, and the
+    /// other files are still checked. Works as root, where permissions do not
+    /// stop reads.
+    #[test]
+    fn unreadable_files_are_ad002_and_the_run_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.py");
+        std::fs::write(&good, "import time\nasync def f():\n    time.sleep(1)\n").unwrap();
+        let a_dir = dir.path().join("pkg.py");
+        std::fs::create_dir(&a_dir).unwrap();
+        let gone = dir.path().join("gone.py");
+        let settings = Settings::resolve(None, &Overrides::default(), dir.path()).unwrap();
+        let files = vec![source_file(a_dir), source_file(gone), source_file(good)];
+        let run = check_files(&files, &settings, dir.path(), &|| {});
+        assert!(run.internal_errors.is_empty(), "{:?}", run.internal_errors);
+        assert_eq!(run.checked, 3);
+        let mut found: Vec<(String, &str, String)> = run
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.diagnostics
+                    .iter()
+                    .map(|d| (f.display.to_string(), d.rule.code, d.message.clone()))
+            })
+            .collect();
+        found.sort();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "gone.py");
+        assert_eq!(found[0].1, "AD002");
+        assert!(
+            found[0].2.starts_with("Cannot read the file: No such file"),
+            "{found:?}"
+        );
+        assert_eq!(found[1].0, "good.py");
+        assert_eq!(found[1].1, "AD501");
+        assert_eq!(found[2].0, "pkg.py");
+        assert_eq!(found[2].1, "AD002");
+        assert!(
+            found[2]
+                .2
+                .starts_with("Cannot read the file: Is a directory"),
+            "{found:?}"
+        );
+    }
+
+    /// `check_source` on a thread with the default 2 MiB test stack: the
+    /// walks grow their own stack, so deep nesting does not overflow even
+    /// outside the big-stack worker pool.
+    #[test]
+    fn deep_nesting_on_a_small_stack() {
+        let settings = Settings::resolve(None, &Overrides::default(), Path::new(".")).unwrap();
+        let run = RunContext::new(&settings);
+        let n = 20_000;
+        let src = format!(
+            "import time\nasync def f():\n    x = {}time.sleep(1){}\n",
+            "g(".repeat(n),
+            ")".repeat(n)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || check_source(&src, None, false, settings.rules, &run).len())
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), 1);
     }
 }

@@ -24,25 +24,44 @@ impl Directive {
 }
 
 /// Parses the part after `noqa`: nothing → all; `: A, B` → those codes.
+/// The list ends at the first word that is not a code, or right after a code
+/// followed by other punctuation (`# noqa: AD501: reason` → AD501 only).
 fn parse_codes(rest: &str) -> Directive {
     let rest = rest.trim_start();
     let Some(list) = rest.strip_prefix(':') else {
         return Directive::All;
     };
-    let codes: Vec<String> = list
-        .split([',', ' ', '\t'])
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .take_while(|c| {
-            c.bytes().all(|b| b.is_ascii_alphanumeric()) && c.bytes().any(|b| b.is_ascii_digit())
-        })
-        .map(str::to_string)
-        .collect();
+    let mut codes = Vec::new();
+    let bytes = list.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b',' | b' ' | b'\t') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &list[start..i];
+        if !is_code(word) {
+            break;
+        }
+        codes.push(word.to_string());
+        if i < bytes.len() && !matches!(bytes[i], b',' | b' ' | b'\t') {
+            break;
+        }
+    }
     if codes.is_empty() {
         Directive::All
     } else {
         Directive::Codes(codes)
     }
+}
+
+/// `AD501`, `ASYNC251`, `F401`: letters, then digits.
+fn is_code(word: &str) -> bool {
+    let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    letters > 0 && letters < word.len() && word.bytes().skip(letters).all(|b| b.is_ascii_digit())
 }
 
 /// A line-level `noqa` in a comment's text.
@@ -63,14 +82,23 @@ fn line_directive(comment: &str) -> Option<Directive> {
     None
 }
 
+/// A file-level `# asyncdoctor: noqa[: codes]`: the directive must follow a
+/// `#` directly (so prose such as `# see the asyncdoctor: noqa docs` in a
+/// comment is not one).
 fn file_directive(comment: &str) -> Option<Directive> {
-    let lower = comment.to_ascii_lowercase();
-    let pos = lower.find("asyncdoctor:")?;
-    let rest = comment[pos + "asyncdoctor:".len()..].trim_start();
-    if !rest.to_ascii_lowercase().starts_with("noqa") {
-        return None;
-    }
-    Some(parse_codes(&rest[4..]))
+    const KEY: &str = "asyncdoctor:";
+    comment.match_indices('#').find_map(|(hash, _)| {
+        let after = comment[hash + 1..].trim_start();
+        let key = after.get(..KEY.len())?;
+        if !key.eq_ignore_ascii_case(KEY) {
+            return None;
+        }
+        let rest = after[KEY.len()..].trim_start();
+        if !rest.get(..4)?.eq_ignore_ascii_case("noqa") {
+            return None;
+        }
+        Some(parse_codes(&rest[4..]))
+    })
 }
 
 /// The suppression comments of one file, kept (owned) until project-wide
@@ -153,6 +181,37 @@ mod tests {
             Some(Directive::Codes(vec!["AD504".into()]))
         );
         assert_eq!(file_directive("# noqa"), None);
+        assert_eq!(
+            file_directive("# type: ignore  # asyncdoctor: noqa"),
+            Some(Directive::All)
+        );
+        assert_eq!(file_directive("#AsyncDoctor:NOQA"), Some(Directive::All));
+        // Prose that mentions the directive is not one.
+        assert_eq!(
+            file_directive("# Note: asyncdoctor: noqa comments silence a file"),
+            None
+        );
+        assert_eq!(file_directive("# asyncdoctor: nothing"), None);
+        assert_eq!(file_directive("# asyncdoctor: no"), None);
+    }
+
+    #[test]
+    fn a_reason_after_the_codes_ends_the_list() {
+        assert_eq!(
+            line_directive("# noqa: AD501: sleeping is fine here"),
+            Some(Directive::Codes(vec!["AD501".into()]))
+        );
+        assert_eq!(
+            line_directive("# noqa: AD501, AD503 -- both on purpose"),
+            Some(Directive::Codes(vec!["AD501".into(), "AD503".into()]))
+        );
+        assert_eq!(
+            line_directive("# noqa:AD501,ASYNC251"),
+            Some(Directive::Codes(vec!["AD501".into(), "ASYNC251".into()]))
+        );
+        // Not a code list at all: a blanket noqa, as ruff treats it.
+        assert_eq!(line_directive("# noqa: because"), Some(Directive::All));
+        assert_eq!(line_directive("# noqa:"), Some(Directive::All));
     }
 
     #[test]

@@ -11,10 +11,22 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub enum SourceError {
     Io(std::io::Error),
     TooLarge(u64),
-    Binary { offset: usize },
-    NotUtf8 { line: usize, byte: u8 },
+    Binary {
+        offset: usize,
+    },
+    NotUtf8 {
+        line: usize,
+        byte: u8,
+    },
     UnknownEncoding(String),
-    BadEncoding { encoding: String },
+    BadEncoding {
+        encoding: String,
+    },
+    /// A UTF-8 BOM with a cookie that names another encoding (Python:
+    /// "encoding problem: latin-1 with BOM").
+    BomMismatch {
+        encoding: String,
+    },
 }
 
 impl std::fmt::Display for SourceError {
@@ -40,6 +52,10 @@ impl std::fmt::Display for SourceError {
             SourceError::UnknownEncoding(name) => {
                 write!(f, "the coding cookie names an unknown encoding `{name}`")
             }
+            SourceError::BomMismatch { encoding } => write!(
+                f,
+                "the file starts with a UTF-8 byte order mark but its coding cookie declares `{encoding}`"
+            ),
             SourceError::BadEncoding { encoding } => {
                 write!(
                     f,
@@ -64,8 +80,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SourceError> {
         return Err(SourceError::Binary { offset });
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let has_bom = body.len() < bytes.len();
     if let Some(name) = coding_cookie(body) {
         let normalized = name.to_ascii_lowercase().replace('_', "-");
+        // CPython accepts a BOM only with a cookie that normalizes to exactly
+        // `utf-8` (`utf-8`, `UTF_8`, `utf-8-sig`); even `utf8` is an error.
+        if has_bom && normalized != "utf-8" && !normalized.starts_with("utf-8-") {
+            return Err(SourceError::BomMismatch { encoding: name });
+        }
         if !matches!(normalized.as_str(), "utf-8" | "utf8" | "utf-8-sig") {
             let encoding =
                 encoding_rs::Encoding::for_label(python_codec_alias(&normalized).as_bytes())
@@ -200,5 +222,26 @@ mod tests {
             decode(b"# coding: klingon\n".to_vec()),
             Err(SourceError::UnknownEncoding(_))
         ));
+    }
+
+    #[test]
+    fn bom_with_a_cookie_must_say_utf_8() {
+        // As CPython: `SyntaxError: encoding problem: utf8 with BOM`.
+        for cookie in ["latin-1", "utf8", "cp1252"] {
+            let src = format!("\u{feff}# coding: {cookie}\nx = 1\n").into_bytes();
+            assert!(
+                matches!(decode(src), Err(SourceError::BomMismatch { .. })),
+                "{cookie}"
+            );
+        }
+        for cookie in ["utf-8", "UTF-8", "utf_8", "utf-8-sig"] {
+            let src = format!("\u{feff}# coding: {cookie}\nx = 'é'\n").into_bytes();
+            assert_eq!(
+                decode(src).unwrap(),
+                "# coding: ".to_string() + cookie + "\nx = 'é'\n"
+            );
+        }
+        // Without a BOM, `utf8` is a fine cookie.
+        assert!(decode(b"# coding: utf8\nx = 1\n".to_vec()).is_ok());
     }
 }

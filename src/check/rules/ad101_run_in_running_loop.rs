@@ -40,6 +40,6 @@ crate::declare_rule! {
         knowledge: "loop-already-running",
         default_enabled: true,
         origin: Static,
-        help: "`await` the coroutine instead of starting a new event loop",
+        help: "Await the coroutine instead of starting a new event loop",
     };
 }

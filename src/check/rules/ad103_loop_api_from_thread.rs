@@ -23,7 +23,9 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```python
-    /// def worker(loop, results):
+    /// import asyncio
+    ///
+    /// def worker(loop: asyncio.AbstractEventLoop, results: asyncio.Queue):
     ///     data = crunch()
     ///     loop.call_soon(results.put_nowait, data)
     ///
@@ -34,7 +36,9 @@ crate::declare_rule! {
     ///
     /// ## Use instead
     /// ```python
-    /// def worker(loop, results):
+    /// import asyncio
+    ///
+    /// def worker(loop: asyncio.AbstractEventLoop, results: asyncio.Queue):
     ///     data = crunch()
     ///     loop.call_soon_threadsafe(results.put_nowait, data)
     /// ```

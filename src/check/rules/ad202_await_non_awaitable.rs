@@ -20,16 +20,26 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```python
-    /// async def close(self):
-    ///     await self.flush       # the method itself, not a call
-    ///     await time.sleep(0.1)  # time.sleep returns None
+    /// import time
+    ///
+    /// class Writer:
+    ///     async def flush(self): ...
+    ///
+    ///     async def close(self):
+    ///         await self.flush       # the method itself, not a call
+    ///         await time.sleep(0.1)  # time.sleep returns None
     /// ```
     ///
     /// ## Use instead
     /// ```python
-    /// async def close(self):
-    ///     await self.flush()
-    ///     await asyncio.sleep(0.1)
+    /// import asyncio
+    ///
+    /// class Writer:
+    ///     async def flush(self): ...
+    ///
+    ///     async def close(self):
+    ///         await self.flush()
+    ///         await asyncio.sleep(0.1)
     /// ```
     pub static AWAIT_NON_AWAITABLE = {
         code: "AD202",

@@ -16,6 +16,8 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```python
+    /// import asyncio
+    ///
     /// lock = asyncio.Lock()
     ///
     /// async def update():
@@ -25,6 +27,10 @@ crate::declare_rule! {
     ///
     /// ## Use instead
     /// ```python
+    /// import asyncio
+    ///
+    /// lock = asyncio.Lock()
+    ///
     /// async def update():
     ///     async with lock:
     ///         await write()

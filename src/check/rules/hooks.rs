@@ -123,7 +123,7 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
                     format!("`{shown}` starts an event loop inside a running one"),
                     call.range(),
                 )
-                .with_help("`await` the coroutine here instead of starting a new event loop"),
+                .with_help("Await the coroutine here instead of starting a new event loop"),
             );
         } else if in_function {
             checker

@@ -8,7 +8,8 @@ use ruff_text_size::Ranged;
 use rustc_hash::FxHashMap;
 
 use super::{
-    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, is_none_literal,
+    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, grow_stack,
+    is_none_literal,
 };
 
 pub fn build<'a>(
@@ -32,7 +33,11 @@ pub fn build<'a>(
     for (scope, target) in builder.nonblocking {
         match target {
             NonblockingTarget::Name(name) => {
-                if let Some(b) = model.scopes[scope.0 as usize].bindings.get_mut(name) {
+                // The socket may be bound in an enclosing scope (a module-level
+                // socket switched to non-blocking inside a function).
+                if let Some(owner) = model.binding_scope(scope, name)
+                    && let Some(b) = model.scopes[owner.0 as usize].bindings.get_mut(name)
+                {
                     b.made_nonblocking = true;
                 }
             }
@@ -121,8 +126,15 @@ impl<'a> Builder<'a> {
             .unwrap_or(ScopeId::MODULE);
     }
 
+    /// The binding a store to `name` in the current scope creates or adds
+    /// to: a name declared `global` here lives in the module scope.
     fn binding(&mut self, name: &'a str) -> &mut Binding<'a> {
-        self.scope_mut()
+        let scope = if self.scope_mut().globals.contains(&name) {
+            ScopeId::MODULE
+        } else {
+            self.current
+        };
+        self.scopes[scope.0 as usize]
             .bindings
             .entry(name)
             .or_insert_with(Binding::new)
@@ -142,10 +154,10 @@ impl<'a> Builder<'a> {
 
     fn bind_site(&mut self, name: &'a str, site: Site<'a>) {
         let b = self.binding(name);
-        if let Site::Value(_, value) = site {
-            if is_none_literal(value) {
-                return; // `x = None` placeholders do not change what x is
-            }
+        if let Site::Value(_, value) = site
+            && is_none_literal(value)
+        {
+            return; // `x = None` placeholders do not change what x is
         }
         b.other_sites = b.other_sites.saturating_add(1);
         if b.site.is_none() {
@@ -170,10 +182,10 @@ impl<'a> Builder<'a> {
     }
 
     fn bind_self_attr(&mut self, class: ScopeId, attr: &'a str, site: Site<'a>) {
-        if let Site::Value(_, value) = site {
-            if is_none_literal(value) {
-                return;
-            }
+        if let Site::Value(_, value) = site
+            && is_none_literal(value)
+        {
+            return;
         }
         let b = self.scopes[class.0 as usize]
             .self_attrs
@@ -195,10 +207,10 @@ impl<'a> Builder<'a> {
         match target {
             Expr::Name(n) => self.bind_site(n.id.as_str(), site),
             Expr::Attribute(a) => {
-                if let Expr::Name(base) = &*a.value {
-                    if let Some(class) = self.self_class_of(base.id.as_str()) {
-                        self.bind_self_attr(class, a.attr.as_str(), site);
-                    }
+                if let Expr::Name(base) = &*a.value
+                    && let Some(class) = self.self_class_of(base.id.as_str())
+                {
+                    self.bind_self_attr(class, a.attr.as_str(), site);
                 }
             }
             Expr::Tuple(t) => {
@@ -221,8 +233,12 @@ impl<'a> Builder<'a> {
         for p in parameters.iter() {
             let name = p.name().as_str();
             match p.annotation() {
-                Some(annotation) => self.bind_site(name, Site::Annotation(scope, annotation)),
-                None => self.bind_site(name, Site::Opaque),
+                // `*args: T` / `**kwargs: T` annotate the elements: the name
+                // itself is a tuple or a dict.
+                Some(annotation) if !p.is_variadic() => {
+                    self.bind_site(name, Site::Annotation(scope, annotation))
+                }
+                _ => self.bind_site(name, Site::Opaque),
             }
         }
     }
@@ -257,13 +273,13 @@ impl<'a> Builder<'a> {
                     .push((scope, NonblockingTarget::Name(n.id.as_str())));
             }
             Expr::Attribute(inner) => {
-                if let Expr::Name(base) = &*inner.value {
-                    if let Some(class) = self.self_class_of(base.id.as_str()) {
-                        self.nonblocking.push((
-                            class,
-                            NonblockingTarget::SelfAttr(class, inner.attr.as_str()),
-                        ));
-                    }
+                if let Expr::Name(base) = &*inner.value
+                    && let Some(class) = self.self_class_of(base.id.as_str())
+                {
+                    self.nonblocking.push((
+                        class,
+                        NonblockingTarget::SelfAttr(class, inner.attr.as_str()),
+                    ));
                 }
             }
             _ => {}
@@ -273,6 +289,30 @@ impl<'a> Builder<'a> {
 
 impl<'a> Visitor<'a> for Builder<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        grow_stack(|| self.visit_stmt_inner(stmt));
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        grow_stack(|| self.visit_expr_inner(expr));
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
+        // Comprehension variables are bound conservatively in the enclosing
+        // scope: they can only make a name unknown, never wrongly known.
+        self.visit_expr(&comprehension.iter);
+        self.bind_target(&comprehension.target, Site::Opaque);
+        for cond in &comprehension.ifs {
+            self.visit_expr(cond);
+        }
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+        grow_stack(|| self.visit_pattern_inner(pattern));
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
                 walk_function_header(self, def);
@@ -423,7 +463,21 @@ impl<'a> Visitor<'a> for Builder<'a> {
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
-                    self.bind_site(name.id.as_str(), Site::Opaque);
+                    let name = name.id.as_str();
+                    self.bind_site(name, Site::Opaque);
+                    // The inner function may rebind the outer variable: it is
+                    // no longer known there either.
+                    let mut outer = self.scopes[self.current.0 as usize].parent;
+                    while let Some(id) = outer {
+                        let scope = &mut self.scopes[id.0 as usize];
+                        if scope.kind != ScopeKind::Class
+                            && let Some(b) = scope.bindings.get_mut(name)
+                        {
+                            b.other_sites = b.other_sites.saturating_add(1);
+                            break;
+                        }
+                        outer = scope.parent;
+                    }
                 }
             }
             Stmt::Try(try_stmt) => {
@@ -446,7 +500,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
+    fn visit_expr_inner(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
@@ -473,17 +527,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
         }
     }
 
-    fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {
-        // Comprehension variables are bound conservatively in the enclosing
-        // scope: they can only make a name unknown, never wrongly known.
-        self.visit_expr(&comprehension.iter);
-        self.bind_target(&comprehension.target, Site::Opaque);
-        for cond in &comprehension.ifs {
-            self.visit_expr(cond);
-        }
-    }
-
-    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+    fn visit_pattern_inner(&mut self, pattern: &'a Pattern) {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {

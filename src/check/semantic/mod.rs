@@ -106,6 +106,11 @@ impl<'a> Binding<'a> {
         if self.import.is_some() || self.import_conflict || self.other_sites == 0 {
             return None;
         }
+        // A site counted but not recorded (e.g. a `nonlocal` rebinding): unknown.
+        if usize::from(self.other_sites) != usize::from(self.site.is_some()) + self.more_sites.len()
+        {
+            return None;
+        }
         let all = self.site.iter().chain(self.more_sites.iter()).copied();
         if all.clone().any(|s| matches!(s, Site::Opaque)) {
             return None;
@@ -178,6 +183,12 @@ impl<'a> SemanticModel<'a> {
 
     /// [`Self::lookup`], also telling which scope binds the name.
     pub fn lookup_with_scope(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
+        let owner = self.binding_scope(scope, name)?;
+        self.scope(owner).bindings.get(name).map(|b| (owner, b))
+    }
+
+    /// The scope that holds the binding a name load in `scope` refers to.
+    pub fn binding_scope(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
         let mut current = Some(scope);
         let mut first = true;
         while let Some(id) = current {
@@ -190,11 +201,11 @@ impl<'a> SemanticModel<'a> {
                 return self
                     .scope(ScopeId::MODULE)
                     .bindings
-                    .get(name)
-                    .map(|b| (ScopeId::MODULE, b));
+                    .contains_key(name)
+                    .then_some(ScopeId::MODULE);
             }
-            if let Some(b) = s.bindings.get(name) {
-                return Some((id, b));
+            if s.bindings.contains_key(name) {
+                return Some(id);
             }
             first = false;
             current = s.parent;
@@ -208,7 +219,7 @@ impl<'a> SemanticModel<'a> {
         let mut current = Some(scope);
         while let Some(id) = current {
             let s = self.scope(id);
-            if s.bindings.get(name).is_some() && s.self_name != Some(name) {
+            if s.bindings.contains_key(name) && s.self_name != Some(name) {
                 return None; // rebound locally
             }
             if s.self_name == Some(name) {
@@ -218,6 +229,16 @@ impl<'a> SemanticModel<'a> {
         }
         None
     }
+}
+
+/// Runs one level of a recursive tree walk, moving to a fresh stack segment
+/// when the current one is nearly used up: generated code nested 100,000
+/// deep must not overflow (the parser does the same).
+#[inline]
+pub fn grow_stack<R>(f: impl FnOnce() -> R) -> R {
+    const RED_ZONE: usize = 256 * 1024;
+    const SEGMENT: usize = 16 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
 /// Shallow facts about statements that rules reuse.

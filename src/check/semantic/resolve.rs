@@ -220,11 +220,11 @@ impl<'m, 'a> Resolver<'m, 'a> {
                 self.type_of_binding(binding, depth)
             }
             Expr::Attribute(attr) => {
-                if let Expr::Name(base) = &*attr.value {
-                    if let Some(class) = self.model.self_class(scope, base.id.as_str()) {
-                        let binding = self.model.scope(class).self_attrs.get(attr.attr.as_str())?;
-                        return self.type_of_binding(binding, depth);
-                    }
+                if let Expr::Name(base) = &*attr.value
+                    && let Some(class) = self.model.self_class(scope, base.id.as_str())
+                {
+                    let binding = self.model.scope(class).self_attrs.get(attr.attr.as_str())?;
+                    return self.type_of_binding(binding, depth);
                 }
                 let receiver = self.type_of(scope, &attr.value, depth + 1)?;
                 self.library.attribute_type(receiver, attr.attr.as_str())
@@ -249,7 +249,7 @@ impl<'m, 'a> Resolver<'m, 'a> {
                 Site::Value(scope, value) | Site::Entered(scope, value) => {
                     self.type_of(scope, value, depth + 1)
                 }
-                Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation),
+                Site::Annotation(scope, annotation) => self.annotation_type(scope, annotation, 0),
                 Site::Opaque => None,
             }?;
             if found.is_some_and(|f| f != ty) {
@@ -261,12 +261,20 @@ impl<'m, 'a> Resolver<'m, 'a> {
     }
 
     /// `T`, `Optional[T]`, `T | None` where `T` resolves to a known type.
-    fn annotation_type(&self, scope: ScopeId, annotation: &Expr) -> Option<&'static str> {
+    fn annotation_type(
+        &self,
+        scope: ScopeId,
+        annotation: &Expr,
+        depth: u8,
+    ) -> Option<&'static str> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let mut buf = String::new();
         match annotation {
             Expr::BinOp(bin) if bin.op == Operator::BitOr => match (&*bin.left, &*bin.right) {
                 (t, Expr::NoneLiteral(_)) | (Expr::NoneLiteral(_), t) => {
-                    self.annotation_type(scope, t)
+                    self.annotation_type(scope, t, depth + 1)
                 }
                 _ => None,
             },
@@ -274,7 +282,7 @@ impl<'m, 'a> Resolver<'m, 'a> {
                 if self.qualified_name(scope, &sub.value, &mut buf)
                     && (buf == "typing.Optional" || buf == "typing_extensions.Optional")
                 {
-                    self.annotation_type(scope, &sub.slice)
+                    self.annotation_type(scope, &sub.slice, depth + 1)
                 } else {
                     None
                 }
@@ -292,19 +300,41 @@ impl<'m, 'a> Resolver<'m, 'a> {
     /// Whether a receiver known by facts was switched to non-blocking mode
     /// (`sock.setblocking(False)`) anywhere in its scope.
     pub fn made_nonblocking(&self, scope: ScopeId, receiver: &Expr) -> bool {
-        match receiver {
-            Expr::Name(name) => self
-                .model
-                .lookup(scope, name.id.as_str())
-                .is_some_and(|b| b.made_nonblocking),
+        self.made_nonblocking_at(scope, receiver, 0)
+    }
+
+    /// Follows plain aliases (`sock = self.sock`, `t = s`) the way
+    /// [`Self::type_of`] does, so the alias is non-blocking when the socket
+    /// it names is.
+    fn made_nonblocking_at(&self, scope: ScopeId, receiver: &Expr, depth: u8) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let binding = match receiver {
+            Expr::Name(name) => self.model.lookup(scope, name.id.as_str()),
             Expr::Attribute(attr) => match &*attr.value {
                 Expr::Name(base) => self
                     .model
                     .self_class(scope, base.id.as_str())
-                    .and_then(|class| self.model.scope(class).self_attrs.get(attr.attr.as_str()))
-                    .is_some_and(|b| b.made_nonblocking),
-                _ => false,
+                    .and_then(|class| self.model.scope(class).self_attrs.get(attr.attr.as_str())),
+                _ => None,
             },
+            _ => None,
+        };
+        let Some(binding) = binding else {
+            return false;
+        };
+        if binding.made_nonblocking {
+            return true;
+        }
+        // An alias (`sock = self.sock`) is non-blocking when what it names is.
+        let Some(mut sites) = binding.typed_sites() else {
+            return false;
+        };
+        match (sites.next(), sites.next()) {
+            (Some(Site::Value(site_scope, value @ (Expr::Name(_) | Expr::Attribute(_)))), None) => {
+                self.made_nonblocking_at(site_scope, value, depth + 1)
+            }
             _ => false,
         }
     }

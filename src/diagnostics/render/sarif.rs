@@ -78,7 +78,29 @@ pub fn render(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Relative paths stay relative (SARIF allows it); separators become `/`.
+/// Relative paths stay relative (SARIF allows it); separators become `/`,
+/// and everything but unreserved characters is percent-encoded, so a space or
+/// a `:` in a file name still makes a valid URI reference (RFC 3986).
 fn uri(path: &str) -> String {
-    path.replace('\\', "/")
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("src/app/main.py"), "src/app/main.py");
+        assert_eq!(uri("my project/a:b,c.py"), "my%20project/a%3Ab%2Cc.py");
+        assert_eq!(uri("dir\\caf\u{e9}.py"), "dir/caf%C3%A9.py");
+    }
 }
