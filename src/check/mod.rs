@@ -307,7 +307,7 @@ fn add_project_findings(
         file: usize,
         per_file: &mut [FileFindings],
     ) -> bool {
-        if !sources.contains_key(&file) {
+        if let std::collections::hash_map::Entry::Vacant(e) = sources.entry(file) {
             let f = &mut per_file[file];
             if f.source.is_empty() {
                 match source::read_source(&f.path) {
@@ -315,7 +315,7 @@ fn add_project_findings(
                     Err(_) => return false,
                 }
             }
-            sources.insert(file, (f.source.clone(), LineIndex::new(&f.source)));
+            e.insert((f.source.clone(), LineIndex::new(&f.source)));
         }
         true
     }

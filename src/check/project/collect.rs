@@ -231,10 +231,10 @@ impl<'a> SummaryBuilder<'a> {
             usage,
         });
         let call_index = f.calls.len() - 1;
-        if let Some(name) = assigned {
-            if let Some(open) = self.functions.last_mut() {
-                open.assigned.push((call_index, name));
-            }
+        if let Some(name) = assigned
+            && let Some(open) = self.functions.last_mut()
+        {
+            open.assigned.push((call_index, name));
         }
     }
 
@@ -301,10 +301,10 @@ fn names_read(body: &[Stmt]) -> FxHashSet<&str> {
     struct Reads<'b>(FxHashSet<&'b str>);
     impl<'b> Visitor<'b> for Reads<'b> {
         fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::Name(n) = expr {
-                if n.ctx.is_load() || n.ctx.is_del() {
-                    self.0.insert(n.id.as_str());
-                }
+            if let Expr::Name(n) = expr
+                && (n.ctx.is_load() || n.ctx.is_del())
+            {
+                self.0.insert(n.id.as_str());
             }
             visitor::walk_expr(self, expr);
         }
@@ -389,26 +389,24 @@ pub fn callee_of(
         }
         Expr::Attribute(attr) => {
             // super().m()
-            if let Expr::Call(inner) = &*attr.value {
-                if matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super")
-                    && inner.arguments.args.is_empty()
-                {
-                    return method_class.map(|class| Callee::SuperMethod {
-                        class,
-                        name: attr.attr.as_str().into(),
-                    });
-                }
+            if let Expr::Call(inner) = &*attr.value
+                && matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super")
+                && inner.arguments.args.is_empty()
+            {
+                return method_class.map(|class| Callee::SuperMethod {
+                    class,
+                    name: attr.attr.as_str().into(),
+                });
             }
             // self.m() / cls.m()
-            if let Expr::Name(base) = &*attr.value {
-                if let Some(class) = method_class {
-                    if is_self_name(resolver, scope, base.id.as_str()) {
-                        return Some(Callee::SelfMethod {
-                            class,
-                            name: attr.attr.as_str().into(),
-                        });
-                    }
-                }
+            if let Expr::Name(base) = &*attr.value
+                && let Some(class) = method_class
+                && is_self_name(resolver, scope, base.id.as_str())
+            {
+                return Some(Callee::SelfMethod {
+                    class,
+                    name: attr.attr.as_str().into(),
+                });
             }
             (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
                 .then(|| Callee::Qualified(buf.as_str().into()))
@@ -441,12 +439,12 @@ pub fn unwrap_partial<'e>(
     expr: &'e Expr,
     buf: &mut String,
 ) -> &'e Expr {
-    if let Expr::Call(call) = expr {
-        if resolver.qualified_name(scope, &call.func, buf) && buf == "functools.partial" {
-            if let Some(first) = call.arguments.args.first() {
-                return first;
-            }
-        }
+    if let Expr::Call(call) = expr
+        && resolver.qualified_name(scope, &call.func, buf)
+        && buf == "functools.partial"
+        && let Some(first) = call.arguments.args.first()
+    {
+        return first;
     }
     expr
 }

@@ -44,6 +44,9 @@ enum Target {
     Class { module: u32, class: ClassIndex },
 }
 
+/// A class's linearised project bases, and whether some base is unknown.
+type Mro = (Vec<(u32, ClassIndex)>, bool);
+
 /// Longest chain of re-exports followed before giving up (cycles stop here).
 const MAX_REEXPORT_DEPTH: u8 = 12;
 
@@ -53,7 +56,7 @@ struct Project<'s> {
     /// Global function number of each module's function 0.
     offsets: Vec<usize>,
     /// Method resolution order per (module, class), computed on demand.
-    mro_cache: std::cell::RefCell<FxHashMap<(u32, ClassIndex), (Vec<(u32, ClassIndex)>, bool)>>,
+    mro_cache: std::cell::RefCell<FxHashMap<(u32, ClassIndex), Mro>>,
 }
 
 impl<'s> Project<'s> {
@@ -337,20 +340,20 @@ fn blocking_via_helper(
         if !followed(g) {
             continue;
         }
-        if let Some(fact) = &project.function(refs[g]).extra().blocking {
-            if !suppressed(refs[g].module as usize, fact.range, fact.rule.code) {
-                is_source[g] = true;
-                queue.push_back(g);
-            }
+        if let Some(fact) = &project.function(refs[g]).extra().blocking
+            && !suppressed(refs[g].module as usize, fact.range, fact.rule.code)
+        {
+            is_source[g] = true;
+            queue.push_back(g);
         }
     }
     // Reverse edges among followed functions.
     let mut reverse: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
-    for g in 0..total {
+    for (g, targets) in resolved.iter().enumerate() {
         if !followed(g) {
             continue;
         }
-        for (site, target) in resolved[g].iter().enumerate() {
+        for (site, target) in targets.iter().enumerate() {
             let Some(callee) = target.and_then(|t| project.called_function(t)) else {
                 continue;
             };

@@ -91,24 +91,25 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
             _ => None,
         }
     });
-    if let Some(entry) = entry {
-        if let Some(callee) = checker.scratch_callee(entry) {
-            checker
-                .summary
-                .current()
-                .extra_mut()
-                .thread_entries
-                .push(callee);
-        }
+    if let Some(entry) = entry
+        && let Some(callee) = checker.scratch_callee(entry)
+    {
+        checker
+            .summary
+            .current()
+            .extra_mut()
+            .thread_entries
+            .push(callee);
     }
 
     // AD101: starting a loop inside one.
-    let starts_loop = match target.as_str() {
-        "asyncio.run" | "asyncio.Runner.run" => true,
-        "asyncio.AbstractEventLoop.run_until_complete"
-        | "asyncio.AbstractEventLoop.run_forever" => true,
-        _ => false,
-    } || match &*call.func {
+    let starts_loop = matches!(
+        target.as_str(),
+        "asyncio.run"
+            | "asyncio.Runner.run"
+            | "asyncio.AbstractEventLoop.run_until_complete"
+            | "asyncio.AbstractEventLoop.run_forever"
+    ) || match &*call.func {
         Expr::Attribute(a) if matches!(a.attr.as_str(), "run_until_complete" | "run_forever") => {
             receiver_name(&a.value).is_some_and(|n| n.to_ascii_lowercase().contains("loop"))
         }
@@ -355,12 +356,12 @@ pub fn note_reference(checker: &mut Checker<'_, '_>, expr: &Expr) {
         }
         _ => return,
     }
-    if let Some(callee) = checker.scratch_callee(expr) {
-        if matches!(
+    if let Some(callee) = checker.scratch_callee(expr)
+        && matches!(
             callee,
             Callee::Qualified(_) | Callee::Local(_) | Callee::SelfMethod { .. }
-        ) {
-            checker.summary.record_reference(callee);
-        }
+        )
+    {
+        checker.summary.record_reference(callee);
     }
 }
