@@ -9,7 +9,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::check::blocking::{BlockingTable, display_target};
 use crate::check::library::Library;
 use crate::check::project::collect::{self, PendingUsage, SummaryBuilder};
-use crate::check::project::{BlockingFact, Callee, ProjectContext, Usage};
+use crate::check::project::{BlockingFact, Callee, CalleeDraft, ProjectContext, Usage};
 use crate::check::rules::ad507_blocking_wait;
 use crate::check::rules::hooks;
 use crate::check::semantic::{
@@ -127,7 +127,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             self.run
                 .project
                 .is_project_name(&self.target)
-                .then(|| Callee::Qualified(self.target.as_str().into()))
+                .then_some(CalleeDraft::Qualified(self.target.as_str()))
         } else {
             collect::callee_of(
                 &self.resolver,
@@ -141,7 +141,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         if let Some(callee) = callee {
             self.summary.record_call(callee, call.range(), usage);
         } else if !self.target.is_empty() && hooks::is_library_coroutine(&self.target) {
-            let callee = Callee::Qualified(self.target.as_str().into());
+            let callee = CalleeDraft::Qualified(self.target.as_str());
             self.summary.record_call(callee, call.range(), usage);
         }
         if self.target.is_empty() {
@@ -163,6 +163,22 @@ impl<'m, 'a> Checker<'m, 'a> {
         &self.target
     }
 
+    /// Records a project function used as a value (a callback).
+    pub(crate) fn record_reference(&mut self, expr: &Expr) {
+        let method_class = self.summary.method_class();
+        if let Some(callee) = collect::callee_of(
+            &self.resolver,
+            &self.run.project,
+            self.scope,
+            expr,
+            method_class,
+            &mut self.scratch,
+        ) && !matches!(callee, CalleeDraft::SuperMethod { .. })
+        {
+            self.summary.record_reference(callee);
+        }
+    }
+
     pub(crate) fn scratch_callee(&mut self, expr: &Expr) -> Option<Callee> {
         let method_class = self.summary.method_class();
         let mut buf = std::mem::take(&mut self.scratch);
@@ -175,6 +191,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             method_class,
             &mut buf,
         );
+        let callee = callee.map(|d| self.summary.intern_callee(d));
         self.scratch = buf;
         callee
     }
@@ -294,7 +311,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 None,
                 &mut self.scratch,
             ) {
-                bases.push(callee);
+                bases.push(self.summary.intern_callee(callee));
             }
         }
         (bases, is_thread)

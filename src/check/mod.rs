@@ -270,6 +270,19 @@ pub fn check_files(
                     .map(|l| l.to_string())
             });
         let with_noqa = suppressions.iter().filter(|s| s.is_some()).count();
+        let bytes: usize = summaries
+            .iter()
+            .map(|m| {
+                m.text.capacity()
+                    + m.calls.capacity() * std::mem::size_of::<project::CallSite>()
+                    + m.functions.capacity() * std::mem::size_of::<project::FunctionSummary>()
+            })
+            .sum();
+        let allocs = summaries.len() * 6;
+        eprintln!(
+            "timing: summaries ~{} KiB in ~{allocs} allocations",
+            bytes / 1024
+        );
         eprintln!("timing: {rss:?} files with noqa: {with_noqa}");
         eprintln!(
             "timing: linking {:?} ({} modules, {functions} functions, {calls} calls, {references} references)",

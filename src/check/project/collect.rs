@@ -9,8 +9,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
 use super::{
-    BlockingFact, CallSite, Callee, ClassIndex, ClassSummary, Export, FunctionIndex,
-    FunctionSummary, ModuleSummary, ProjectContext, Usage,
+    BlockingFact, CallSite, Callee, CalleeDraft, ClassIndex, ClassSummary, Export, FunctionIndex,
+    FunctionSummary, ModuleSummary, ProjectContext, StrRef, Usage,
 };
 use crate::check::semantic::{Resolver, ScopeId, ScopeKind};
 
@@ -37,6 +37,8 @@ pub enum PendingUsage<'a> {
 struct OpenFunction<'a> {
     index: FunctionIndex,
     def: Option<&'a ast::StmtFunctionDef>,
+    /// Its calls, moved into the module's `calls` when it closes.
+    calls: Vec<CallSite>,
     /// Call sites whose value went to a local: (call index, name).
     assigned: Vec<(usize, &'a str)>,
 }
@@ -65,16 +67,16 @@ impl<'a> SummaryBuilder<'a> {
             is_package,
             ..ModuleSummary::default()
         };
-        summary.functions.push(FunctionSummary::new(
-            "<module>",
-            "<module>".to_string(),
-            TextRange::default(),
-        ));
+        let module = summary.intern("<module>");
+        summary
+            .functions
+            .push(FunctionSummary::new(module, module, TextRange::default()));
         SummaryBuilder {
             summary,
             functions: vec![OpenFunction {
                 index: 0,
                 def: None,
+                calls: Vec::new(),
                 assigned: Vec::new(),
             }],
             classes: Vec::new(),
@@ -120,19 +122,26 @@ impl<'a> SummaryBuilder<'a> {
         at_module_level: bool,
         unknown_decorator: bool,
     ) {
-        let parent = &self.summary.functions[self.current_index() as usize];
         let class = if directly_in_class {
             self.open_class()
         } else {
             None
         };
         let name = def.name.id.as_str();
+        let parent = self.summary.functions[self.current_index() as usize].qualname;
         let qualname = match (class, self.current_index()) {
-            (Some(c), _) => format!("{}.{}", self.summary.classes[c as usize].name, name),
+            (Some(c), _) => format!(
+                "{}.{}",
+                self.summary.str(self.summary.classes[c as usize].name),
+                name
+            ),
             (None, 0) => name.to_string(),
-            (None, _) => format!("{}.<locals>.{}", parent.qualname, name),
+            (None, _) => format!("{}.<locals>.{}", self.summary.str(parent), name),
         };
-        let mut f = FunctionSummary::new(name, qualname, def.name.range);
+        let qualname = self.summary.intern(&qualname);
+        // The name is the qualname's last segment: no second copy.
+        let name_ref = StrRef::suffix_of(qualname, name.len());
+        let mut f = FunctionSummary::new(name_ref, qualname, def.name.range);
         f.class = class;
         f.is_async = def.is_async;
         f.unknown_decorator = unknown_decorator;
@@ -143,7 +152,7 @@ impl<'a> SummaryBuilder<'a> {
         if let Some(c) = class {
             self.summary.classes[c as usize]
                 .methods
-                .push((name.into(), index));
+                .push((name_ref, index));
         }
         if at_module_level {
             self.module_defs.push((name, Export::Function(index)));
@@ -151,30 +160,35 @@ impl<'a> SummaryBuilder<'a> {
         self.functions.push(OpenFunction {
             index,
             def: Some(def),
+            calls: Vec::new(),
             assigned: Vec::new(),
         });
     }
 
-    /// Closes the current function: settles which assigned calls were unread.
+    /// Closes the current function: settles which assigned calls were unread
+    /// and moves its calls into the module's list.
     pub fn exit_function(&mut self) {
-        let Some(open) = self.functions.pop() else {
+        let Some(mut open) = self.functions.pop() else {
             return;
         };
-        if open.assigned.is_empty() {
-            return;
-        }
-        let Some(def) = open.def else { return };
-        let read = names_read(&def.body);
-        let f = &mut self.summary.functions[open.index as usize];
-        for (call, name) in open.assigned {
-            if let Some(site) = f.calls.get_mut(call) {
-                site.usage = if read.contains(name) {
-                    Usage::Other
-                } else {
-                    Usage::AssignedUnread
-                };
+        if !open.assigned.is_empty()
+            && let Some(def) = open.def
+        {
+            let read = names_read(&def.body);
+            for (call, name) in &open.assigned {
+                if let Some(site) = open.calls.get_mut(*call) {
+                    site.usage = if read.contains(name) {
+                        Usage::Other
+                    } else {
+                        Usage::AssignedUnread
+                    };
+                }
             }
         }
+        let start = self.summary.calls.len() as u32;
+        self.summary.calls.append(&mut open.calls);
+        let end = self.summary.calls.len() as u32;
+        self.summary.functions[open.index as usize].calls = start..end;
     }
 
     pub fn enter_class(
@@ -185,8 +199,9 @@ impl<'a> SummaryBuilder<'a> {
         at_module_level: bool,
     ) {
         let index = self.summary.classes.len() as ClassIndex;
+        let name = self.summary.intern(class.name.id.as_str());
         self.summary.classes.push(ClassSummary {
-            name: class.name.id.as_str().into(),
+            name,
             name_range: class.name.range,
             bases,
             methods: Vec::new(),
@@ -212,28 +227,44 @@ impl<'a> SummaryBuilder<'a> {
     }
 
     /// A function used as a value (recorded once per module).
-    pub fn record_reference(&mut self, callee: Callee) {
-        if !self.summary.references.contains(&callee) {
+    pub fn record_reference(&mut self, callee: CalleeDraft<'_>) {
+        if !self
+            .summary
+            .references
+            .iter()
+            .any(|r| self.summary.draft(r) == callee)
+        {
+            let callee = self.summary.intern_callee(callee);
             self.summary.references.push(callee);
         }
     }
 
+    pub fn intern_callee(&mut self, callee: CalleeDraft<'_>) -> Callee {
+        self.summary.intern_callee(callee)
+    }
+
     /// Records a call into project code with its usage.
-    pub fn record_call(&mut self, callee: Callee, range: TextRange, usage: PendingUsage<'a>) {
+    pub fn record_call(
+        &mut self,
+        callee: CalleeDraft<'_>,
+        range: TextRange,
+        usage: PendingUsage<'a>,
+    ) {
         let (usage, assigned) = match usage {
             PendingUsage::Known(u) => (u, None),
             PendingUsage::AssignedTo(name) => (Usage::Other, Some(name)),
         };
-        let f = self.current();
-        f.calls.push(CallSite {
+        let callee = self.summary.intern_callee(callee);
+        let Some(open) = self.functions.last_mut() else {
+            return;
+        };
+        open.calls.push(CallSite {
             callee,
             range,
             usage,
         });
-        let call_index = f.calls.len() - 1;
-        if let Some(name) = assigned
-            && let Some(open) = self.functions.last_mut()
-        {
+        if let Some(name) = assigned {
+            let call_index = open.calls.len() - 1;
             open.assigned.push((call_index, name));
         }
     }
@@ -251,18 +282,24 @@ impl<'a> SummaryBuilder<'a> {
         resolver: &Resolver<'_, 'a>,
         project: &ProjectContext,
     ) -> ModuleSummary {
-        let mut exports: Vec<(Box<str>, Export)> = Vec::new();
+        // Close the module body (function 0) and anything left open.
+        while !self.functions.is_empty() {
+            self.exit_function();
+        }
+        let mut exports: Vec<(StrRef, Export)> = Vec::new();
         let mut buf = String::new();
         for (name, binding) in &resolver.model.scope(ScopeId::MODULE).bindings {
             if let Some(target) = binding.as_import() {
                 buf.clear();
                 // Only re-exports of project code can be followed.
                 if resolver.write_import(target, &mut buf) && project.is_project_name(&buf) {
-                    exports.push(((*name).into(), Export::Import(buf.as_str().into())));
+                    let name = self.summary.intern(name);
+                    let target = self.summary.intern(&buf);
+                    exports.push((name, Export::Import(target)));
                 }
             }
         }
-        for (name, export) in self.module_defs.drain(..) {
+        for (name, export) in std::mem::take(&mut self.module_defs) {
             // A name defined twice at module level is ambiguous: keep neither.
             let twice = resolver
                 .model
@@ -271,17 +308,18 @@ impl<'a> SummaryBuilder<'a> {
                 .get(name)
                 .is_some_and(|b| b.other_sites > 1 || b.import.is_some());
             if !twice {
-                exports.push((name.into(), export));
+                let name = self.summary.intern(name);
+                exports.push((name, export));
             }
         }
-        exports.sort_by(|a, b| a.0.cmp(&b.0));
+        let summary = &mut self.summary;
+        exports.sort_by(|a, b| summary.str(a.0).cmp(summary.str(b.0)));
         exports.shrink_to_fit();
-        self.summary.exports = exports;
-        for f in &mut self.summary.functions {
-            f.calls.shrink_to_fit();
-        }
-        self.summary.functions.shrink_to_fit();
-        self.summary.classes.shrink_to_fit();
+        summary.exports = exports;
+        summary.text.shrink_to_fit();
+        summary.calls.shrink_to_fit();
+        summary.functions.shrink_to_fit();
+        summary.classes.shrink_to_fit();
         self.summary
     }
 }
@@ -366,26 +404,26 @@ pub fn is_main_guard(test: &Expr) -> bool {
 
 /// What an expression used as a callee (or a callback) refers to in the
 /// project, if anything. `buf` is scratch space.
-pub fn callee_of(
+pub fn callee_of<'b>(
     resolver: &Resolver<'_, '_>,
     project: &ProjectContext,
     scope: ScopeId,
-    expr: &Expr,
+    expr: &'b Expr,
     method_class: Option<ClassIndex>,
-    buf: &mut String,
-) -> Option<Callee> {
+    buf: &'b mut String,
+) -> Option<CalleeDraft<'b>> {
     match expr {
         Expr::Name(name) => {
             let id = name.id.as_str();
             let (bound_in, binding) = resolver.model.lookup_with_scope(scope, id)?;
             if let Some(_target) = binding.as_import() {
                 return (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
-                    .then(|| Callee::Qualified(buf.as_str().into()));
+                    .then_some(CalleeDraft::Qualified(buf.as_str()));
             }
             let module_def = bound_in == ScopeId::MODULE
                 && (binding.is_function || binding.is_class)
                 && binding.other_sites == 1;
-            module_def.then(|| Callee::Local(id.into()))
+            module_def.then_some(CalleeDraft::Local(id))
         }
         Expr::Attribute(attr) => {
             // super().m()
@@ -393,9 +431,9 @@ pub fn callee_of(
                 && matches!(&*inner.func, Expr::Name(n) if n.id.as_str() == "super")
                 && inner.arguments.args.is_empty()
             {
-                return method_class.map(|class| Callee::SuperMethod {
+                return method_class.map(|class| CalleeDraft::SuperMethod {
                     class,
-                    name: attr.attr.as_str().into(),
+                    name: attr.attr.as_str(),
                 });
             }
             // self.m() / cls.m()
@@ -403,13 +441,13 @@ pub fn callee_of(
                 && let Some(class) = method_class
                 && is_self_name(resolver, scope, base.id.as_str())
             {
-                return Some(Callee::SelfMethod {
+                return Some(CalleeDraft::SelfMethod {
                     class,
-                    name: attr.attr.as_str().into(),
+                    name: attr.attr.as_str(),
                 });
             }
             (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
-                .then(|| Callee::Qualified(buf.as_str().into()))
+                .then_some(CalleeDraft::Qualified(buf.as_str()))
         }
         _ => None,
     }

@@ -9,7 +9,9 @@ use std::collections::VecDeque;
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashMap;
 
-use super::{Callee, ClassIndex, Export, FunctionSummary, ModuleSummary, Usage};
+use super::{
+    CallSite, Callee, CalleeDraft, ClassIndex, Export, FunctionSummary, ModuleSummary, Usage,
+};
 use crate::check::rules::{
     ad101_run_in_running_loop::RUN_IN_RUNNING_LOOP,
     ad103_loop_api_from_thread::LOOP_API_FROM_THREAD,
@@ -137,6 +139,7 @@ impl<'s> Project<'s> {
                 Some(_) => None,
             },
             Some(Export::Import(target)) => {
+                let target = summary.str(*target);
                 let full = match rest {
                     Some(r) => format!("{target}.{r}"),
                     None => target.to_string(),
@@ -154,15 +157,15 @@ impl<'s> Project<'s> {
     }
 
     fn resolve_callee(&self, module: u32, callee: &Callee) -> Option<Target> {
-        match callee {
-            Callee::Qualified(q) => self.resolve_qualified(q, 0),
-            Callee::Local(name) => self.resolve_in_module(module, name, 0),
-            Callee::SelfMethod { class, name } => self
-                .method(module, *class, name, false)
+        match self.modules[module as usize].draft(callee) {
+            CalleeDraft::Qualified(q) => self.resolve_qualified(q, 0),
+            CalleeDraft::Local(name) => self.resolve_in_module(module, name, 0),
+            CalleeDraft::SelfMethod { class, name } => self
+                .method(module, class, name, false)
                 .map(Target::Function),
-            Callee::SuperMethod { class, name } => self
-                .method(module, *class, name, true)
-                .map(Target::Function),
+            CalleeDraft::SuperMethod { class, name } => {
+                self.method(module, class, name, true).map(Target::Function)
+            }
         }
     }
 
@@ -206,10 +209,11 @@ impl<'s> Project<'s> {
             .into_iter()
             .skip(usize::from(skip_self))
             .find_map(|(m, c)| {
-                self.modules[m as usize].classes[c as usize]
+                let module = &self.modules[m as usize];
+                module.classes[c as usize]
                     .methods
                     .iter()
-                    .find(|(n, _)| &**n == name)
+                    .find(|(n, _)| module.str(*n) == name)
                     .map(|(_, index)| FnRef {
                         module: m,
                         index: *index,
@@ -226,8 +230,26 @@ impl<'s> Project<'s> {
     }
 }
 
-fn display_name(f: &FunctionSummary) -> String {
-    format!("{}()", f.qualname)
+impl Project<'_> {
+    fn calls(&self, f: FnRef) -> &[CallSite] {
+        let module = &self.modules[f.module as usize];
+        module.calls_of(&module.functions[f.index as usize])
+    }
+
+    fn qualname(&self, f: FnRef) -> &str {
+        let module = &self.modules[f.module as usize];
+        module.str(module.functions[f.index as usize].qualname)
+    }
+
+    /// `Class.method()` for messages.
+    fn display(&self, f: FnRef) -> String {
+        format!("{}()", self.qualname(f))
+    }
+
+    fn class_name(&self, module: u32, class: ClassIndex) -> &str {
+        let m = &self.modules[module as usize];
+        m.str(m.classes[class as usize].name)
+    }
 }
 
 /// Everything project-wide. `rules[i]` are the rules enabled for module `i`;
@@ -251,7 +273,8 @@ pub fn link(
                 index: i as u32,
             });
             resolved.push(
-                f.calls
+                module
+                    .calls_of(f)
                     .iter()
                     .map(|c| project.resolve_callee(m as u32, &c.callee))
                     .collect(),
@@ -287,7 +310,7 @@ pub fn link(
     // `run()` of `threading.Thread` subclasses runs in the new thread.
     for (m, module) in modules.iter().enumerate() {
         for class in module.classes.iter().filter(|c| c.is_thread) {
-            if let Some((_, index)) = class.methods.iter().find(|(n, _)| &**n == "run") {
+            if let Some((_, index)) = class.methods.iter().find(|(n, _)| module.str(*n) == "run") {
                 thread_entry[project.global(FnRef {
                     module: m as u32,
                     index: *index,
@@ -387,15 +410,12 @@ fn blocking_via_helper(
             if !reached[g] {
                 continue;
             }
-            let site = &caller.calls[site_index];
+            let site = &project.calls(refs[a])[site_index];
             let mut names = Vec::new();
             if let Some(Target::Class { module: cm, class }) = target {
-                names.push(format!(
-                    "{}()",
-                    project.modules[*cm as usize].classes[*class as usize].name
-                ));
+                names.push(format!("{}()", project.class_name(*cm, *class)));
             }
-            names.push(display_name(project.function(refs[g])));
+            names.push(project.display(refs[g]));
             let mut related = Vec::new();
             let mut steps = 0;
             loop {
@@ -416,11 +436,11 @@ fn blocking_via_helper(
                     break;
                 }
                 let Some((s, c)) = next[g] else { break };
-                let callee_name = display_name(project.function(refs[c]));
+                let callee_name = project.display(refs[c]);
                 related.push((
                     m,
-                    f.calls[s].range,
-                    format!("`{}` calls `{callee_name}`", display_name(f)),
+                    project.calls(refs[g])[s].range,
+                    format!("`{}` calls `{callee_name}`", project.display(refs[g])),
                 ));
                 names.push(callee_name);
                 g = c;
@@ -454,8 +474,9 @@ fn coroutine_usage(
     for (g, f_ref) in refs.iter().enumerate() {
         let caller = project.function(*f_ref);
         let module = f_ref.module as usize;
+        let summary = &project.modules[module];
         let rules = rules[module];
-        for (site, target) in caller.calls.iter().zip(&resolved[g]) {
+        for (site, target) in project.calls(*f_ref).iter().zip(&resolved[g]) {
             let callee = target.and_then(|t| match t {
                 Target::Function(f) => Some(f),
                 Target::Class { .. } => None,
@@ -465,21 +486,25 @@ fn coroutine_usage(
                 Usage::Discarded | Usage::AssignedUnread
                     if rules.contains(&UNAWAITED_COROUTINE) =>
                 {
-                    let library = match &site.callee {
-                        Callee::Qualified(q) if LIBRARY_COROUTINES.contains(&&**q) => {
-                            Some(q.to_string())
+                    let library = match site.callee {
+                        Callee::Qualified(q) if LIBRARY_COROUTINES.contains(&summary.str(q)) => {
+                            Some(summary.str(q).to_string())
                         }
                         _ => None,
                     };
                     let project_coroutine = callee_fn
                         .is_some_and(|c| c.is_async && !c.is_generator && !c.unknown_decorator)
-                        && callee
-                            .is_some_and(|c| !overridden_differently(project, c, &site.callee));
+                        && callee.is_some_and(|c| {
+                            !overridden_differently(project, c, f_ref.module, &site.callee)
+                        });
                     if library.is_none() && !project_coroutine {
                         continue;
                     }
-                    let name = library.unwrap_or_else(|| display_name(callee_fn.expect("checked")));
-                    let name = name.trim_end_matches("()");
+                    let name = match (library, callee) {
+                        (Some(l), _) => l,
+                        (None, Some(c)) => project.qualname(c).to_string(),
+                        (None, None) => continue,
+                    };
                     let how = if site.usage == Usage::Discarded {
                         "discarded"
                     } else {
@@ -502,7 +527,7 @@ fn coroutine_usage(
                             vec![(
                                 c.module as usize,
                                 def.name_range,
-                                format!("`{}` is an `async def`", def.qualname),
+                                format!("`{}` is an `async def`", project.qualname(c)),
                             )]
                         })
                         .unwrap_or_default();
@@ -521,16 +546,23 @@ fn coroutine_usage(
                         && !def.unknown_decorator
                         && !def.returns_value
                         && !def.is_stub
-                        && !overridden_differently(project, c, &site.callee);
+                        && !overridden_differently(project, c, f_ref.module, &site.callee);
                     if plain {
                         findings.push(ProjectFinding {
                             module,
                             diagnostic: Diagnostic::new(
                                 &AWAIT_NON_AWAITABLE,
-                                format!("`{}` is not awaitable: it is a plain `def` that returns `None`", display_name(def)),
+                                format!(
+                                    "`{}` is not awaitable: it is a plain `def` that returns `None`",
+                                    project.display(c)
+                                ),
                                 site.range,
                             ),
-                            related: vec![(c.module as usize, def.name_range, format!("`{}` is a plain `def`", def.qualname))],
+                            related: vec![(
+                                c.module as usize,
+                                def.name_range,
+                                format!("`{}` is a plain `def`", project.qualname(c)),
+                            )],
                         });
                     }
                 }
@@ -542,11 +574,14 @@ fn coroutine_usage(
                         continue;
                     }
                     let message = if is_async && !def.is_async {
-                        format!("`async for` over `{}`, a sync generator", display_name(def))
+                        format!(
+                            "`async for` over `{}`, a sync generator",
+                            project.display(c)
+                        )
                     } else if !is_async && def.is_async {
                         format!(
                             "`for` over `{}`, an async generator: use `async for`",
-                            display_name(def)
+                            project.display(c)
                         )
                     } else {
                         continue;
@@ -566,23 +601,24 @@ fn coroutine_usage(
                     });
                 }
                 Usage::Entered { is_async } if rules.contains(&CONTEXT_MANAGER_MISMATCH) => {
-                    let Some(Target::Class { module: cm, class }) = target else {
+                    let Some(Target::Class { module: cm, class }) = *target else {
                         continue;
                     };
-                    let (order, unknown_base) = project.mro(*cm, *class);
+                    let (order, unknown_base) = project.mro(cm, class);
                     if unknown_base {
                         continue;
                     }
                     let has = |name: &str| {
                         order.iter().any(|(m, c)| {
-                            project.modules[*m as usize].classes[*c as usize]
+                            let module = &project.modules[*m as usize];
+                            module.classes[*c as usize]
                                 .methods
                                 .iter()
-                                .any(|(n, _)| &**n == name)
+                                .any(|(n, _)| module.str(*n) == name)
                         })
                     };
                     let (enter, aenter) = (has("__enter__"), has("__aenter__"));
-                    let class_name = &project.modules[*cm as usize].classes[*class as usize].name;
+                    let class_name = project.class_name(cm, class);
                     let message = if is_async && enter && !aenter {
                         format!(
                             "`async with` on `{class_name}`, which has `__enter__` but no `__aenter__`"
@@ -595,12 +631,12 @@ fn coroutine_usage(
                         continue;
                     };
                     let name_range =
-                        project.modules[*cm as usize].classes[*class as usize].name_range;
+                        project.modules[cm as usize].classes[class as usize].name_range;
                     findings.push(ProjectFinding {
                         module,
                         diagnostic: Diagnostic::new(&CONTEXT_MANAGER_MISMATCH, message, site.range),
                         related: vec![(
-                            *cm as usize,
+                            cm as usize,
                             name_range,
                             format!("`{class_name}` is defined here"),
                         )],
@@ -617,18 +653,20 @@ fn coroutine_usage(
                 };
                 let def = project.function(c);
                 if def.is_async && !def.is_generator && !def.unknown_decorator {
+                    let qualname = project.qualname(c);
+                    let name = qualname.rsplit('.').next().unwrap_or(qualname);
                     findings.push(ProjectFinding {
                         module,
                         diagnostic: Diagnostic::new(
                             &AWAIT_NON_AWAITABLE,
-                            format!("`{}` is awaited without being called", def.qualname),
+                            format!("`{qualname}` is awaited without being called"),
                             *range,
                         )
-                        .with_help(format!("Call it: `await ...{}(...)`", def.name)),
+                        .with_help(format!("Call it: `await ...{name}(...)`")),
                         related: vec![(
                             c.module as usize,
                             def.name_range,
-                            format!("`{}` is an `async def`", def.qualname),
+                            format!("`{qualname}` is an `async def`"),
                         )],
                     });
                 }
@@ -639,23 +677,29 @@ fn coroutine_usage(
 
 /// For `self.m()`: whether a project subclass overrides `m` with different
 /// async-ness (then the call's value depends on the instance).
-fn overridden_differently(project: &Project<'_>, callee: FnRef, how: &Callee) -> bool {
-    let Callee::SelfMethod { name, .. } = how else {
+fn overridden_differently(
+    project: &Project<'_>,
+    callee: FnRef,
+    caller_module: u32,
+    how: &Callee,
+) -> bool {
+    let Callee::SelfMethod { name, .. } = *how else {
         return false;
     };
+    let name = project.modules[caller_module as usize].str(name);
     let is_async = project.function(callee).is_async;
+    let owner = project.function(callee).class;
     for (m, module) in project.modules.iter().enumerate() {
         for (c, class) in module.classes.iter().enumerate() {
-            let Some((_, index)) = class.methods.iter().find(|(n, _)| n == name) else {
+            let Some((_, index)) = class.methods.iter().find(|(n, _)| module.str(*n) == name)
+            else {
                 continue;
             };
-            let other = &module.functions[*index as usize];
-            if other.is_async == is_async {
+            if module.functions[*index as usize].is_async == is_async {
                 continue;
             }
             // Does this class derive from the callee's class?
             let (order, _) = project.mro(m as u32, c as ClassIndex);
-            let owner = project.function(callee).class;
             if owner.is_some_and(|owner| order.contains(&(callee.module, owner))) {
                 return true;
             }
@@ -742,7 +786,7 @@ fn run_in_running_loop(
                 (
                     refs[c].module as usize,
                     caller.name_range,
-                    format!("called from `{}`", display_name(caller)),
+                    format!("called from `{}`", project.display(refs[c])),
                 )
             })
             .collect();
@@ -753,7 +797,7 @@ fn run_in_running_loop(
                     &RUN_IN_RUNNING_LOOP,
                     format!(
                         "`{shown}` starts an event loop, but `{}` is only called from async code",
-                        display_name(f)
+                        project.display(refs[g])
                     ),
                     *range,
                 ),
@@ -791,7 +835,7 @@ fn loop_api_from_thread(
                     &SIGNAL_HANDLER_OFF_MAIN_THREAD,
                     format!(
                         "`signal.signal()` in `{}`, which runs in another thread",
-                        display_name(f)
+                        project.display(refs[g])
                     ),
                 )
             } else {
@@ -799,7 +843,7 @@ fn loop_api_from_thread(
                     &LOOP_API_FROM_THREAD,
                     format!(
                         "`{shown}` is not thread-safe, but `{}` runs in another thread",
-                        display_name(f)
+                        project.display(refs[g])
                     ),
                 )
             };

@@ -31,17 +31,46 @@ impl ProjectContext {
 pub type FunctionIndex = u32;
 pub type ClassIndex = u32;
 
+/// A string stored in its module summary's `text` (summaries keep their
+/// strings in one buffer: a handful of allocations per module, so they do
+/// not pin the memory of the parsed trees freed around them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StrRef {
+    start: u32,
+    len: u32,
+}
+
+impl StrRef {
+    /// The last `len` bytes of `s`.
+    pub fn suffix_of(s: StrRef, len: usize) -> StrRef {
+        let len = (len as u32).min(s.len);
+        StrRef {
+            start: s.start + s.len - len,
+            len,
+        }
+    }
+}
+
 /// What a call (or a reference) points at, as far as one file can tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Callee {
     /// A dotted name through imports: `app.db.fetch`, `app.models.User`.
-    Qualified(Box<str>),
+    Qualified(StrRef),
     /// A module-level function or class of the same module.
-    Local(Box<str>),
+    Local(StrRef),
     /// `self.name(...)`/`cls.name(...)` in a method of this class.
-    SelfMethod { class: ClassIndex, name: Box<str> },
+    SelfMethod { class: ClassIndex, name: StrRef },
     /// `super().name(...)` in a method of this class.
-    SuperMethod { class: ClassIndex, name: Box<str> },
+    SuperMethod { class: ClassIndex, name: StrRef },
+}
+
+/// A [`Callee`] before its strings are stored in a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalleeDraft<'s> {
+    Qualified(&'s str),
+    Local(&'s str),
+    SelfMethod { class: ClassIndex, name: &'s str },
+    SuperMethod { class: ClassIndex, name: &'s str },
 }
 
 /// How a call's value is used.
@@ -61,7 +90,7 @@ pub enum Usage {
     Other,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct CallSite {
     pub callee: Callee,
     pub range: TextRange,
@@ -79,9 +108,9 @@ pub struct BlockingFact {
 
 #[derive(Debug, Clone)]
 pub struct FunctionSummary {
-    pub name: Box<str>,
+    pub name: StrRef,
     /// `Class.method`, `outer.<locals>.inner`, `<module>`.
-    pub qualname: Box<str>,
+    pub qualname: StrRef,
     /// The class this is a method of (directly).
     pub class: Option<ClassIndex>,
     /// The range of the `def` name (where related locations point).
@@ -96,7 +125,8 @@ pub struct FunctionSummary {
     pub unknown_decorator: bool,
     /// Named `main` or defined under `if __name__ == "__main__":`.
     pub is_entry_point: bool,
-    pub calls: Vec<CallSite>,
+    /// Its calls: a range of the module's `calls`.
+    pub calls: std::ops::Range<u32>,
     /// The body is only a docstring, `pass`, `...` or `raise` (an abstract stub).
     pub is_stub: bool,
     /// Facts most functions do not have, boxed to keep summaries small.
@@ -127,10 +157,10 @@ static NO_EXTRA: FunctionExtra = FunctionExtra {
 };
 
 impl FunctionSummary {
-    pub fn new(name: &str, qualname: String, name_range: TextRange) -> Self {
+    pub fn new(name: StrRef, qualname: StrRef, name_range: TextRange) -> Self {
         FunctionSummary {
-            name: name.into(),
-            qualname: qualname.into(),
+            name,
+            qualname,
             class: None,
             name_range,
             is_async: false,
@@ -138,7 +168,7 @@ impl FunctionSummary {
             returns_value: false,
             unknown_decorator: false,
             is_entry_point: false,
-            calls: Vec::new(),
+            calls: 0..0,
             is_stub: false,
             extra: None,
         }
@@ -155,12 +185,12 @@ impl FunctionSummary {
 
 #[derive(Debug, Clone)]
 pub struct ClassSummary {
-    pub name: Box<str>,
+    pub name: StrRef,
     pub name_range: TextRange,
     /// Base classes as callees (resolved at link time).
     pub bases: Vec<Callee>,
     /// Methods defined directly in the class body.
-    pub methods: Vec<(Box<str>, FunctionIndex)>,
+    pub methods: Vec<(StrRef, FunctionIndex)>,
     /// Derives from `threading.Thread` (its `run` runs in a thread).
     pub is_thread: bool,
 }
@@ -171,26 +201,79 @@ pub enum Export {
     Function(FunctionIndex),
     Class(ClassIndex),
     /// `from x import y` / `import x.y as z`: the absolute dotted target.
-    Import(Box<str>),
+    Import(StrRef),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ModuleSummary {
     pub module_name: Option<Box<str>>,
     pub is_package: bool,
+    /// Every name the summary mentions, back to back.
+    pub text: String,
     pub functions: Vec<FunctionSummary>,
+    pub calls: Vec<CallSite>,
     pub classes: Vec<ClassSummary>,
-    pub exports: Vec<(Box<str>, Export)>,
+    /// Sorted by name.
+    pub exports: Vec<(StrRef, Export)>,
     /// Project functions used as values (callbacks): callable from anywhere.
     pub references: Vec<Callee>,
 }
 
 impl ModuleSummary {
+    pub fn str(&self, s: StrRef) -> &str {
+        &self.text[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    /// Stores a string.
+    pub fn intern(&mut self, s: &str) -> StrRef {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        StrRef {
+            start,
+            len: s.len() as u32,
+        }
+    }
+
+    pub fn intern_callee(&mut self, draft: CalleeDraft<'_>) -> Callee {
+        match draft {
+            CalleeDraft::Qualified(q) => Callee::Qualified(self.intern(q)),
+            CalleeDraft::Local(n) => Callee::Local(self.intern(n)),
+            CalleeDraft::SelfMethod { class, name } => Callee::SelfMethod {
+                class,
+                name: self.intern(name),
+            },
+            CalleeDraft::SuperMethod { class, name } => Callee::SuperMethod {
+                class,
+                name: self.intern(name),
+            },
+        }
+    }
+
+    /// The callee with its strings, for comparing and resolving.
+    pub fn draft<'s>(&'s self, callee: &Callee) -> CalleeDraft<'s> {
+        match *callee {
+            Callee::Qualified(q) => CalleeDraft::Qualified(self.str(q)),
+            Callee::Local(n) => CalleeDraft::Local(self.str(n)),
+            Callee::SelfMethod { class, name } => CalleeDraft::SelfMethod {
+                class,
+                name: self.str(name),
+            },
+            Callee::SuperMethod { class, name } => CalleeDraft::SuperMethod {
+                class,
+                name: self.str(name),
+            },
+        }
+    }
+
+    pub fn calls_of(&self, f: &FunctionSummary) -> &[CallSite] {
+        &self.calls[f.calls.start as usize..f.calls.end as usize]
+    }
+
     pub fn export(&self, name: &str) -> Option<&Export> {
         self.exports
-            .iter()
-            .find(|(n, _)| &**n == name)
-            .map(|(_, e)| e)
+            .binary_search_by(|(n, _)| self.str(*n).cmp(name))
+            .ok()
+            .map(|i| &self.exports[i].1)
     }
 }
 

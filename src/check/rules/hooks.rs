@@ -16,7 +16,6 @@ use super::{
     ad206_await_outside_async::AWAIT_OUTSIDE_ASYNC,
 };
 use crate::check::checker::Checker;
-use crate::check::project::Callee;
 use crate::diagnostics::Diagnostic;
 
 pub fn is_library_coroutine(target: &str) -> bool {
@@ -356,12 +355,5 @@ pub fn note_reference(checker: &mut Checker<'_, '_>, expr: &Expr) {
         }
         _ => return,
     }
-    if let Some(callee) = checker.scratch_callee(expr)
-        && matches!(
-            callee,
-            Callee::Qualified(_) | Callee::Local(_) | Callee::SelfMethod { .. }
-        )
-    {
-        checker.summary.record_reference(callee);
-    }
+    checker.record_reference(expr);
 }
