@@ -107,7 +107,7 @@ pub fn check_single_module(
     };
     for finding in project::link::link(std::slice::from_ref(&summary), &[rules], &suppressed) {
         let d = finding.diagnostic;
-        if !suppressed(0, d.range, d.rule.code) {
+        if !suppressed(0, d.range, d.rule.code) && !is_reported_directly(&diagnostics, &d) {
             diagnostics.push(d);
         }
     }
@@ -303,6 +303,15 @@ pub fn check_files(
     out
 }
 
+/// An AD508 on a call that a blocking rule (AD501–AD507, AD509) already
+/// reports, e.g. a configured blocking function whose body also blocks.
+fn is_reported_directly(existing: &[Diagnostic], candidate: &Diagnostic) -> bool {
+    candidate.rule.code == "AD508"
+        && existing
+            .iter()
+            .any(|d| d.range.start() == candidate.range.start() && d.rule.code.starts_with("AD5"))
+}
+
 /// Puts project-wide findings into their files: noqa applies; related
 /// places get rows and columns from the files they point into.
 fn add_project_findings(
@@ -357,6 +366,9 @@ fn add_project_findings(
             });
         }
         if !load(&mut sources, file, per_file) {
+            continue;
+        }
+        if is_reported_directly(&per_file[file].diagnostics, &diagnostic) {
             continue;
         }
         added.push((file, diagnostic));
