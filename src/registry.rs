@@ -109,6 +109,15 @@ macro_rules! declare_rule {
 pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad001_syntax_error::SYNTAX_ERROR,
     &rules::ad002_unreadable_file::UNREADABLE_FILE,
+    &rules::ad102_get_event_loop::GET_EVENT_LOOP,
+    &rules::ad301_dangling_task::DANGLING_TASK,
+    &rules::ad302_task_never_joined::TASK_NEVER_JOINED,
+    &rules::ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
+    &rules::ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
+    &rules::ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
+    &rules::ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
+    &rules::ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
+    &rules::ad404_cancel_not_awaited::CANCEL_NOT_AWAITED,
     &rules::ad501_blocking_sleep::BLOCKING_SLEEP,
     &rules::ad502_blocking_http_call::BLOCKING_HTTP_CALL,
     &rules::ad503_blocking_subprocess::BLOCKING_SUBPROCESS,
@@ -117,6 +126,7 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad506_blocking_socket_call::BLOCKING_SOCKET_CALL,
     &rules::ad507_blocking_wait::BLOCKING_WAIT,
     &rules::ad509_blocking_configured_call::BLOCKING_CONFIGURED_CALL,
+    &rules::ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {

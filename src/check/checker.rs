@@ -6,6 +6,8 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
+mod tasks;
+
 use crate::check::blocking::{BlockingTable, display_target};
 use crate::check::library::Library;
 use crate::check::rules::ad507_blocking_wait;
@@ -17,6 +19,8 @@ use crate::registry::RuleSet;
 pub struct RunContext {
     pub library: Library,
     pub blocking: BlockingTable,
+    /// The oldest Python the checked code must run on (version-aware rules).
+    pub target_version: crate::config::PythonVersion,
 }
 
 pub struct Checker<'m, 'a> {
@@ -30,6 +34,8 @@ pub struct Checker<'m, 'a> {
     expects_blocking_io_error: u32,
     /// Reused for every call target, so resolving allocates nothing per node.
     target: String,
+    /// State of the task/cancellation/version rules (see `checker/tasks.rs`).
+    tasks: tasks::TasksState<'a>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -48,6 +54,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             scope: ScopeId::MODULE,
             expects_blocking_io_error: 0,
             target: String::with_capacity(64),
+            tasks: tasks::TasksState::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -226,11 +233,15 @@ fn body_awaits(body: &[Stmt]) -> bool {
 
 impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        // Task/cancellation/version rules (checker/tasks.rs): facts before children.
+        self.tasks_before_stmt(stmt);
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
                 let previous = self.enter(def.range().start());
+                self.tasks_enter_function(def);
                 self.visit_body(&def.body);
+                self.tasks_exit_function();
                 self.scope = previous;
             }
             Stmt::ClassDef(class) => {
@@ -250,17 +261,35 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                     .iter()
                     .any(handler_catches_blocking_io_error);
                 self.expects_blocking_io_error += u32::from(catches);
+                let shim = self.tasks_enter_try_body(try_stmt);
                 self.visit_body(&try_stmt.body);
+                let region = self.tasks_exit_try_body(try_stmt, shim);
                 self.expects_blocking_io_error -= u32::from(catches);
                 for handler in &try_stmt.handlers {
+                    let watched = self.tasks_enter_handler(handler, region);
                     self.visit_except_handler(handler);
+                    self.tasks_exit_handler(watched);
                 }
                 self.visit_body(&try_stmt.orelse);
                 self.visit_body(&try_stmt.finalbody);
             }
-            Stmt::With(with) if !with.is_async && self.in_async_context() => {
-                self.check_sync_with(with);
+            Stmt::With(with) => {
+                if !with.is_async && self.in_async_context() {
+                    self.check_sync_with(with);
+                }
+                let opened = self.tasks_enter_with(with);
                 visitor::walk_stmt(self, stmt);
+                self.tasks_exit_with(opened);
+            }
+            Stmt::For(for_stmt) => {
+                self.tasks_enter_for(for_stmt);
+                visitor::walk_stmt(self, stmt);
+                self.tasks_exit_for();
+            }
+            Stmt::If(if_stmt) => {
+                let guard = self.tasks_enter_if(if_stmt);
+                visitor::walk_stmt(self, stmt);
+                self.tasks_exit_if(guard);
             }
             _ => visitor::walk_stmt(self, stmt),
         }
@@ -280,6 +309,11 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 if self.in_async_context() {
                     self.check_call(call);
                 }
+                self.tasks_on_call(call);
+                visitor::walk_expr(self, expr);
+            }
+            Expr::Await(await_expr) => {
+                self.tasks_on_await(await_expr);
                 visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),

@@ -97,6 +97,29 @@ const FUNCTION_RETURNS: &[(&str, &str)] = &[
     ),
     ("multiprocessing.dummy.Pool", "multiprocessing.pool.Pool"),
     ("multiprocessing.Process", "multiprocessing.Process"),
+    // asyncio loops and primitives
+    ("asyncio.get_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.get_running_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.new_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.events.get_event_loop", "asyncio.AbstractEventLoop"),
+    (
+        "asyncio.events.get_running_loop",
+        "asyncio.AbstractEventLoop",
+    ),
+    ("asyncio.events.new_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.AbstractEventLoop", "asyncio.AbstractEventLoop"),
+    ("asyncio.BaseEventLoop", "asyncio.AbstractEventLoop"),
+    ("asyncio.SelectorEventLoop", "asyncio.AbstractEventLoop"),
+    ("asyncio.ProactorEventLoop", "asyncio.AbstractEventLoop"),
+    (
+        "asyncio.events.AbstractEventLoop",
+        "asyncio.AbstractEventLoop",
+    ),
+    ("uvloop.new_event_loop", "asyncio.AbstractEventLoop"),
+    ("asyncio.Queue", "asyncio.Queue"),
+    ("asyncio.LifoQueue", "asyncio.Queue"),
+    ("asyncio.PriorityQueue", "asyncio.Queue"),
+    ("asyncio.queues.Queue", "asyncio.Queue"),
 ];
 
 /// (receiver type, method) → the type of what the method returns.

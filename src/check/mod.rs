@@ -5,6 +5,7 @@
 pub mod blocking;
 pub mod checker;
 pub mod discovery;
+pub mod flow;
 pub mod library;
 pub mod noqa;
 pub mod parse;
@@ -36,6 +37,7 @@ impl RunContext {
         RunContext {
             library: library::Library::new(&configured_types(&settings.blocking_calls)),
             blocking: blocking::BlockingTable::new(&settings.blocking_calls),
+            target_version: settings.target_version,
         }
     }
 }
@@ -85,8 +87,10 @@ pub fn check_source(
 }
 
 /// Every rule other than AD001/AD002 needs an `async def` (or `async with`/
-/// `async for`/`await`), all spelled with `async`/`await`: files without those
-/// words skip the semantic model and the rule walk.
+/// `async for`/`await`), all spelled with `async`/`await`, or names something
+/// from `asyncio` (AD102, AD301, AD307 also fire in sync code): files without
+/// those words skip the semantic model and the rule walk. (`async` is a
+/// substring of `asyncio`.)
 fn could_have_findings(source: &str) -> bool {
     let bytes = source.as_bytes();
     memchr::memmem::find(bytes, b"async").is_some()

@@ -5,6 +5,15 @@
 
 pub mod ad001_syntax_error;
 pub mod ad002_unreadable_file;
+pub mod ad102_get_event_loop;
+pub mod ad301_dangling_task;
+pub mod ad302_task_never_joined;
+pub mod ad303_gather_exceptions_unchecked;
+pub mod ad306_taskgroup_plain_except;
+pub mod ad307_requires_newer_python;
+pub mod ad401_cancellation_swallowed;
+pub mod ad403_timeout_error_mismatch;
+pub mod ad404_cancel_not_awaited;
 pub mod ad501_blocking_sleep;
 pub mod ad502_blocking_http_call;
 pub mod ad503_blocking_subprocess;
@@ -13,6 +22,9 @@ pub mod ad505_blocking_database_call;
 pub mod ad506_blocking_socket_call;
 pub mod ad507_blocking_wait;
 pub mod ad509_blocking_configured_call;
+pub mod ad702_shutdown_gather_raises;
+#[cfg(test)]
+mod fixture_expectations;
 
 use crate::check::blocking::BlockingPattern;
 use crate::registry::RuleMeta;

@@ -1,0 +1,1020 @@
+//! Checker hooks for the task, cancellation, timeout, shutdown and version
+//! rules (AD102, AD301–AD303, AD306, AD307, AD401, AD403, AD404, AD702).
+//!
+//! Everything here runs inside the checker's single walk: facts are noted as
+//! statements go by (which receivers were cancelled, what a `try` body awaits
+//! and calls), and per-function questions about a local's later uses are
+//! answered by [`FunctionFlow`], built lazily at the end of a function only
+//! when a candidate was seen there.
+
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use super::Checker;
+use crate::check::flow::{FunctionFlow, UseKind};
+use crate::check::rules::{
+    ad102_get_event_loop::GET_EVENT_LOOP, ad301_dangling_task::DANGLING_TASK,
+    ad302_task_never_joined::TASK_NEVER_JOINED,
+    ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
+    ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
+    ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
+    ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
+    ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
+    ad404_cancel_not_awaited::CANCEL_NOT_AWAITED,
+    ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
+};
+use crate::config::PythonVersion;
+use crate::diagnostics::Diagnostic;
+
+const PY311: PythonVersion = PythonVersion {
+    major: 3,
+    minor: 11,
+};
+
+/// State of the rules in this file; one [`Frame`] per function being walked
+/// (the module is the bottom frame).
+#[derive(Default)]
+pub(super) struct TasksState<'a> {
+    frames: Vec<Frame<'a>>,
+    /// Depth of `if sys.version_info ...` blocks and `try: ... except
+    /// ImportError:` bodies around the current node.
+    version_guards: u32,
+    buf: String,
+}
+
+#[derive(Default)]
+struct Frame<'a> {
+    def: Option<&'a ast::StmtFunctionDef>,
+    /// `t = asyncio.create_task(...)`: (name, statement, where the name is bound).
+    task_locals: Vec<(&'a str, TextRange, TextSize)>,
+    /// `r = await asyncio.gather(..., return_exceptions=True)`.
+    gather_results: Vec<(&'a str, TextRange, TextSize)>,
+    /// `t.cancel()` with a plain name receiver: (name, call).
+    cancel_calls: Vec<(&'a str, TextRange)>,
+    /// Receivers of `.cancel()` calls so far, as written (`t`, `self._task`).
+    cancelled: Vec<&'a str>,
+    /// Iterables whose loop variable was cancelled (`for t in tasks: t.cancel()`).
+    cancelled_collections: Vec<&'a str>,
+    /// Enclosing `for` loops: (target name, iterable as written).
+    loops: Vec<(&'a str, &'a str)>,
+    /// Open `try` bodies and `suppress(...)` blocks, innermost last.
+    regions: Vec<Region>,
+    /// Open cancellation-catching handlers waiting to see a `raise`.
+    handlers: Vec<PendingHandler>,
+}
+
+#[derive(Default, Clone, Copy)]
+pub(super) struct Region {
+    /// Something suspends in it other than joining an already cancelled task.
+    awaits_other: bool,
+    /// Calls `asyncio.wait_for()` / `asyncio.timeout()`.
+    asyncio_timeout: bool,
+}
+
+struct PendingHandler {
+    /// The `except` clause or the `suppress(...)` call.
+    range: TextRange,
+    escapes: bool,
+    from_suppress: bool,
+}
+
+fn any_enabled(checker: &Checker<'_, '_>) -> bool {
+    [
+        &GET_EVENT_LOOP,
+        &DANGLING_TASK,
+        &TASK_NEVER_JOINED,
+        &GATHER_EXCEPTIONS_UNCHECKED,
+        &TASKGROUP_PLAIN_EXCEPT,
+        &REQUIRES_NEWER_PYTHON,
+        &CANCELLATION_SWALLOWED,
+        &TIMEOUT_ERROR_MISMATCH,
+        &CANCEL_NOT_AWAITED,
+        &SHUTDOWN_GATHER_RAISES,
+    ]
+    .iter()
+    .any(|r| checker.rules.contains(r))
+}
+
+const CANCELLED_ERRORS: &[&str] = &[
+    "asyncio.CancelledError",
+    "asyncio.exceptions.CancelledError",
+    "asyncio.futures.CancelledError",
+];
+
+impl<'m, 'a> Checker<'m, 'a> {
+    fn frame(&mut self) -> &mut Frame<'a> {
+        if self.tasks.frames.is_empty() {
+            self.tasks.frames.push(Frame::default());
+        }
+        self.tasks.frames.last_mut().expect("a frame")
+    }
+
+    fn text(&self, range: TextRange) -> &'a str {
+        self.source.get(range.to_std_range()).unwrap_or("")
+    }
+
+    /// The qualified name `expr` resolves to, into the shared buffer.
+    fn resolve_into_buf(&mut self, expr: &Expr) -> bool {
+        self.resolver
+            .qualified_name(self.scope, expr, &mut self.tasks.buf)
+    }
+
+    /// A bare name bound only by imports (possibly of several modules: the
+    /// `if sys.version_info ...: from asyncio import X else: from backport
+    /// import X` shim) and spelled `name`.
+    fn imported_as(&self, expr: &Expr, name: &str) -> bool {
+        let Expr::Name(n) = expr else {
+            return false;
+        };
+        n.id.as_str() == name
+            && self
+                .resolver
+                .model
+                .lookup(self.scope, name)
+                .is_some_and(|b| b.other_sites == 0)
+    }
+
+    fn resolves_to_any(&mut self, expr: &Expr, names: &[&str]) -> bool {
+        self.resolve_into_buf(expr) && names.contains(&self.tasks.buf.as_str())
+    }
+
+    /// `asyncio.create_task(...)`, `asyncio.ensure_future(...)`,
+    /// `loop.create_task(...)` on a loop known by local facts.
+    fn is_task_spawn(&mut self, call: &ast::ExprCall) -> bool {
+        let last = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return false,
+        };
+        if last != "create_task" && last != "ensure_future" {
+            return false;
+        }
+        if self.resolves_to_any(
+            &call.func,
+            &[
+                "asyncio.create_task",
+                "asyncio.ensure_future",
+                "asyncio.tasks.create_task",
+                "asyncio.tasks.ensure_future",
+            ],
+        ) {
+            return true;
+        }
+        let Expr::Attribute(attr) = &*call.func else {
+            return false;
+        };
+        attr.attr.as_str() == "create_task"
+            && self.resolver.type_of(self.scope, &attr.value, 0)
+                == Some("asyncio.AbstractEventLoop")
+    }
+
+    fn gather_call<'e>(&mut self, expr: &'e Expr) -> Option<&'e ast::ExprCall> {
+        let Expr::Call(call) = expr else {
+            return None;
+        };
+        let is_gather = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str() == "gather",
+            Expr::Name(n) => n.id.as_str() == "gather",
+            _ => false,
+        };
+        (is_gather && self.resolves_to_any(&call.func, &["asyncio.gather", "asyncio.tasks.gather"]))
+            .then_some(call)
+    }
+
+    /// Every gathered awaitable is a task cancelled earlier in this function.
+    fn gathers_only_cancelled(&mut self, call: &ast::ExprCall) -> bool {
+        let args = &call.arguments.args;
+        if args.is_empty() {
+            return false;
+        }
+        args.iter().all(|arg| {
+            let (inner, starred) = match arg {
+                Expr::Starred(s) => (&*s.value, true),
+                other => (other, false),
+            };
+            let text = self.text(inner.range());
+            let frame = self.frame();
+            if starred {
+                frame.cancelled_collections.contains(&text)
+            } else {
+                frame.cancelled.contains(&text)
+            }
+        })
+    }
+
+    // ---- hooks called from the checker ----
+
+    pub(super) fn tasks_enter_function(&mut self, def: &'a ast::StmtFunctionDef) {
+        self.tasks.frames.push(Frame {
+            def: Some(def),
+            ..Frame::default()
+        });
+    }
+
+    pub(super) fn tasks_exit_function(&mut self) {
+        let Some(frame) = self.tasks.frames.pop() else {
+            return;
+        };
+        let Some(def) = frame.def else {
+            return;
+        };
+        if frame.task_locals.is_empty() && frame.gather_results.is_empty() {
+            return;
+        }
+        let flow = FunctionFlow::build(&def.body);
+        if self.rules.contains(&TASK_NEVER_JOINED) {
+            for &(name, stmt, bound_at) in &frame.task_locals {
+                let joined = flow.uses_besides(name, bound_at).any(|u| {
+                    u.kind.escapes()
+                        || matches!(
+                            u.kind,
+                            UseKind::Await
+                                | UseKind::Entered
+                                | UseKind::Method(
+                                    "cancel" | "add_done_callback" | "result" | "exception"
+                                )
+                        )
+                });
+                if !joined {
+                    self.diagnostics.push(Diagnostic::new(
+                        &TASK_NEVER_JOINED,
+                        format!("Task `{name}` is never awaited, cancelled or kept: it can be destroyed while pending and its exception is lost"),
+                        stmt,
+                    ));
+                }
+            }
+        }
+        if self.rules.contains(&CANCEL_NOT_AWAITED) {
+            for &(name, call) in &frame.cancel_calls {
+                if !frame.task_locals.iter().any(|(n, ..)| *n == name) {
+                    continue;
+                }
+                let uses = flow.uses(name);
+                let managed = uses.iter().any(|u| {
+                    u.kind.escapes()
+                        || matches!(
+                            u.kind,
+                            UseKind::Await
+                                | UseKind::Entered
+                                | UseKind::Method("add_done_callback" | "result" | "exception")
+                        )
+                });
+                if !managed {
+                    self.diagnostics.push(Diagnostic::new(
+                        &CANCEL_NOT_AWAITED,
+                        format!("Task `{name}` is cancelled but never awaited: its cleanup may not run before the loop closes"),
+                        call,
+                    ));
+                }
+            }
+        }
+        if self.rules.contains(&GATHER_EXCEPTIONS_UNCHECKED) {
+            for &(name, call, bound_at) in &frame.gather_results {
+                let inspected = flow
+                    .uses_besides(name, bound_at)
+                    .any(|u| !matches!(u.kind, UseKind::Len | UseKind::Bind | UseKind::Delete));
+                if !inspected {
+                    self.diagnostics.push(Diagnostic::new(
+                        &GATHER_EXCEPTIONS_UNCHECKED,
+                        format!("`{name}` holds the exceptions of `gather(..., return_exceptions=True)` but is never inspected: failures vanish silently"),
+                        call,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Before a statement's children are visited.
+    pub(super) fn tasks_before_stmt(&mut self, stmt: &'a Stmt) {
+        if !any_enabled(self) {
+            return;
+        }
+        match stmt {
+            Stmt::Expr(e) => self.tasks_expr_stmt(&e.value),
+            Stmt::Assign(assign) => {
+                if let [Expr::Name(target)] = assign.targets.as_slice() {
+                    self.tasks_assigned(target, &assign.value, stmt.range());
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let (Expr::Name(target), Some(value)) = (&*assign.target, &assign.value) {
+                    self.tasks_assigned(target, value, stmt.range());
+                }
+            }
+            Stmt::ImportFrom(import) => self.tasks_import_from(import),
+            Stmt::Raise(_) => {
+                for h in &mut self.frame().handlers {
+                    h.escapes = true;
+                }
+            }
+            Stmt::Try(t) => self.tasks_try_structure(t),
+            _ => {}
+        }
+    }
+
+    fn tasks_expr_stmt(&mut self, value: &'a Expr) {
+        match value {
+            Expr::Call(call) if self.rules.contains(&DANGLING_TASK) && self.is_task_spawn(call) => {
+                let written = self.text(call.func.range());
+                self.diagnostics.push(Diagnostic::new(
+                        &DANGLING_TASK,
+                        format!("The task returned by `{written}()` is not kept: it can be garbage-collected before it finishes"),
+                        call.range(),
+                    ));
+            }
+            Expr::Await(await_expr) => {
+                if !self.rules.contains(&GATHER_EXCEPTIONS_UNCHECKED) {
+                    return;
+                }
+                let Some(call) = self.gather_call(&await_expr.value) else {
+                    return;
+                };
+                if returns_exceptions(call) && !self.gathers_only_cancelled(call) {
+                    self.diagnostics.push(Diagnostic::new(
+                        &GATHER_EXCEPTIONS_UNCHECKED,
+                        "The result of `gather(..., return_exceptions=True)` is thrown away: failures vanish silently",
+                        call.range(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn tasks_assigned(&mut self, target: &'a ast::ExprName, value: &'a Expr, stmt: TextRange) {
+        if self.tasks.frames.last().is_none_or(|f| f.def.is_none()) {
+            return; // module and class level: not a function local
+        }
+        let name = target.id.as_str();
+        match value {
+            Expr::Call(call) if self.is_task_spawn(call) => {
+                let at = target.range.start();
+                self.frame().task_locals.push((name, stmt, at));
+            }
+            Expr::Await(a) => {
+                if let Some(call) = self.gather_call(&a.value)
+                    && returns_exceptions(call)
+                    && !self.gathers_only_cancelled(call)
+                {
+                    let (range, at) = (call.range(), target.range.start());
+                    self.frame().gather_results.push((name, range, at));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Calls in any context (the blocking rules only look at async ones).
+    pub(super) fn tasks_on_call(&mut self, call: &'a ast::ExprCall) {
+        let Expr::Attribute(attr) = &*call.func else {
+            if let Expr::Name(_) = &*call.func {
+                self.tasks_on_named_call(call);
+            }
+            return;
+        };
+        match attr.attr.as_str() {
+            "cancel" if call.arguments.is_empty() || call.arguments.len() == 1 => {
+                let receiver = self.text(attr.value.range());
+                let frame = self.frame();
+                frame.cancelled.push(receiver);
+                if let Expr::Name(n) = &*attr.value {
+                    let name = n.id.as_str();
+                    frame.cancel_calls.push((name, call.range()));
+                    if let Some(&(_, iter)) = frame.loops.iter().rev().find(|(t, _)| *t == name) {
+                        frame.cancelled_collections.push(iter);
+                    }
+                }
+            }
+            "cancelling" | "uncancel" => {
+                for h in &mut self.frame().handlers {
+                    h.escapes = true;
+                }
+            }
+            "get_event_loop" => self.check_get_event_loop(call),
+            "wait_for" | "timeout" | "timeout_at"
+                if self.resolves_to_any(
+                    &call.func,
+                    &[
+                        "asyncio.wait_for",
+                        "asyncio.timeout",
+                        "asyncio.timeout_at",
+                        "asyncio.tasks.wait_for",
+                    ],
+                ) =>
+            {
+                if let Some(r) = self.frame().regions.last_mut() {
+                    r.asyncio_timeout = true;
+                }
+                if attr.attr.as_str() != "wait_for" {
+                    self.check_new_feature(call.func.range(), &call.func, "3.11");
+                }
+            }
+            "TaskGroup" | "Runner" | "Barrier" => {
+                self.check_new_feature(call.func.range(), &call.func, "3.11");
+            }
+            "shutdown"
+                if self.rules.contains(&REQUIRES_NEWER_PYTHON)
+                    && self.tasks.version_guards == 0
+                    && self.run.target_version
+                        < (PythonVersion {
+                            major: 3,
+                            minor: 13,
+                        })
+                    && self.resolver.type_of(self.scope, &attr.value, 0)
+                        == Some("asyncio.Queue") =>
+            {
+                let written = self.text(call.func.range());
+                self.diagnostics.push(Diagnostic::new(
+                        &REQUIRES_NEWER_PYTHON,
+                        format!("`{written}()` (`asyncio.Queue.shutdown`) needs Python 3.13, but the target version is {}", self.run.target_version),
+                        call.range(),
+                    ));
+            }
+            "set_task_factory" => {
+                if let Some(arg @ Expr::Attribute(a)) = call.arguments.args.first()
+                    && a.attr.as_str() == "eager_task_factory"
+                {
+                    self.check_new_feature(arg.range(), arg, "3.12");
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn tasks_on_named_call(&mut self, call: &'a ast::ExprCall) {
+        let Expr::Name(n) = &*call.func else {
+            return;
+        };
+        match n.id.as_str() {
+            "get_event_loop" => self.check_get_event_loop(call),
+            "wait_for" | "timeout" | "timeout_at" => {
+                if self.resolves_to_any(
+                    &call.func,
+                    &["asyncio.wait_for", "asyncio.timeout", "asyncio.timeout_at"],
+                ) && let Some(r) = self.frame().regions.last_mut()
+                {
+                    r.asyncio_timeout = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// AD307 for `asyncio.X` written as an attribute of the module (a name
+    /// imported with `from asyncio import X` is reported at the import).
+    fn check_new_feature(&mut self, range: TextRange, func: &Expr, version: &str) {
+        if !self.rules.contains(&REQUIRES_NEWER_PYTHON) || self.tasks.version_guards > 0 {
+            return;
+        }
+        let Expr::Attribute(attr) = func else {
+            return;
+        };
+        let needed = PythonVersion::parse(version).expect("a known version");
+        if self.run.target_version >= needed {
+            return;
+        }
+        if !self.resolves_to_any(&attr.value, &["asyncio"]) {
+            return;
+        }
+        let name = attr.attr.as_str();
+        self.diagnostics.push(Diagnostic::new(
+            &REQUIRES_NEWER_PYTHON,
+            format!(
+                "`asyncio.{name}` needs Python {version}, but the target version is {}",
+                self.run.target_version
+            ),
+            range,
+        ));
+    }
+
+    fn tasks_import_from(&mut self, import: &'a ast::StmtImportFrom) {
+        if !self.rules.contains(&REQUIRES_NEWER_PYTHON)
+            || self.tasks.version_guards > 0
+            || import.level != 0
+            || import
+                .module
+                .as_ref()
+                .is_none_or(|m| m.id.as_str() != "asyncio")
+        {
+            return;
+        }
+        let target = self.run.target_version;
+        let mut too_new = Vec::new();
+        for alias in &import.names {
+            let name = alias.name.id.as_str();
+            if let Some(version) = feature_version(name)
+                && target < PythonVersion::parse(version).expect("a known version")
+            {
+                too_new.push(format!("`{name}` needs Python {version}"));
+            }
+        }
+        if !too_new.is_empty() {
+            self.diagnostics.push(Diagnostic::new(
+                &REQUIRES_NEWER_PYTHON,
+                format!(
+                    "`from asyncio import ...`: {}, but the target version is {target}",
+                    too_new.join(", ")
+                ),
+                import.range(),
+            ));
+        }
+    }
+
+    fn check_get_event_loop(&mut self, call: &ast::ExprCall) {
+        if !self.rules.contains(&GET_EVENT_LOOP)
+            || self.tasks.version_guards > 0
+            || !self.resolves_to_any(
+                &call.func,
+                &["asyncio.get_event_loop", "asyncio.events.get_event_loop"],
+            )
+        {
+            return;
+        }
+        let target = self.run.target_version;
+        let diagnostic = if self.in_async_context() {
+            Diagnostic::new(
+                &GET_EVENT_LOOP,
+                "`asyncio.get_event_loop()` in a coroutine: use `asyncio.get_running_loop()`",
+                call.range(),
+            )
+            .with_help("Use `asyncio.get_running_loop()`, which returns the loop running this coroutine and never creates one")
+        } else {
+            let help = if target >= PY311 {
+                "Start the program with `asyncio.run()` or `asyncio.Runner`, own a loop from `asyncio.new_event_loop()`, or call `asyncio.get_running_loop()` in code that runs on the loop"
+            } else {
+                "Start the program with `asyncio.run()` (`asyncio.Runner` needs 3.11), own a loop from `asyncio.new_event_loop()`, or call `asyncio.get_running_loop()` in code that runs on the loop"
+            };
+            let when = if target
+                >= (PythonVersion {
+                    major: 3,
+                    minor: 14,
+                }) {
+                "raises `RuntimeError` on your target version when no loop is set"
+            } else if target
+                >= (PythonVersion {
+                    major: 3,
+                    minor: 10,
+                })
+            {
+                "is deprecated on your target version when no loop is running, and raises `RuntimeError` from 3.14"
+            } else {
+                "is deprecated from 3.10 when no loop is running, and raises `RuntimeError` from 3.14"
+            };
+            Diagnostic::new(
+                &GET_EVENT_LOOP,
+                format!("`asyncio.get_event_loop()` outside a coroutine {when}"),
+                call.range(),
+            )
+            .with_help(help)
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(super) fn tasks_on_await(&mut self, await_expr: &'a ast::ExprAwait) {
+        if !any_enabled(self) {
+            return;
+        }
+        // What it awaits: an already cancelled task (joining it) or anything else.
+        let joins_cancelled = {
+            let value = &*await_expr.value;
+            let text = self.text(value.range());
+            if self.frame().cancelled.contains(&text) {
+                true
+            } else if let Some(call) = self.gather_call(value) {
+                let only = self.gathers_only_cancelled(call);
+                if only && !returns_exceptions(call) && self.rules.contains(&SHUTDOWN_GATHER_RAISES)
+                {
+                    self.diagnostics.push(Diagnostic::new(
+                        &SHUTDOWN_GATHER_RAISES,
+                        "`gather()` of cancelled tasks without `return_exceptions=True`: the first `CancelledError` aborts it and the other tasks are not awaited",
+                        call.range(),
+                    ));
+                }
+                only
+            } else {
+                false
+            }
+        };
+        if !joins_cancelled {
+            self.tasks_note_suspension();
+        }
+    }
+
+    /// An `await`, `async for` or `async with` that can deliver cancellation.
+    fn tasks_note_suspension(&mut self) {
+        if let Some(r) = self.frame().regions.last_mut() {
+            r.awaits_other = true;
+        }
+    }
+
+    pub(super) fn tasks_enter_for(&mut self, for_stmt: &'a ast::StmtFor) {
+        if for_stmt.is_async {
+            self.tasks_note_suspension();
+        }
+        if let Expr::Name(target) = &*for_stmt.target {
+            let iter = self.text(for_stmt.iter.range());
+            self.frame().loops.push((target.id.as_str(), iter));
+        } else {
+            self.frame().loops.push(("", ""));
+        }
+    }
+
+    pub(super) fn tasks_exit_for(&mut self) {
+        self.frame().loops.pop();
+    }
+
+    /// `if sys.version_info >= ...:` and friends guard both branches.
+    pub(super) fn tasks_enter_if(&mut self, if_stmt: &'a ast::StmtIf) -> bool {
+        let guard = self.is_version_test(&if_stmt.test);
+        self.tasks.version_guards += u32::from(guard);
+        guard
+    }
+
+    pub(super) fn tasks_exit_if(&mut self, guard: bool) {
+        self.tasks.version_guards -= u32::from(guard);
+    }
+
+    fn is_version_test(&mut self, test: &Expr) -> bool {
+        match test {
+            Expr::Compare(c) => {
+                self.is_version_test(&c.left)
+                    || c.comparators.iter().any(|e| self.is_version_test(e))
+            }
+            Expr::BoolOp(b) => b.values.iter().any(|v| self.is_version_test(v)),
+            Expr::UnaryOp(u) => self.is_version_test(&u.operand),
+            Expr::Subscript(s) => self.is_version_test(&s.value),
+            Expr::Call(c) => matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "hasattr"),
+            Expr::Attribute(a) => {
+                self.resolves_to_any(test, &["sys.version_info"])
+                    || is_version_constant(a.attr.as_str())
+            }
+            Expr::Name(n) => {
+                is_version_constant(n.id.as_str())
+                    || self.resolves_to_any(test, &["sys.version_info"])
+            }
+            _ => false,
+        }
+    }
+
+    /// Facts a `try` statement gives before its body is visited (AD306).
+    fn tasks_try_structure(&mut self, try_stmt: &'a ast::StmtTry) {
+        // `except*` is syntax: no `sys.version_info` check can guard it.
+        if try_stmt.is_star
+            && self.rules.contains(&REQUIRES_NEWER_PYTHON)
+            && self.run.target_version < PY311
+            && let Some(first) = try_stmt.handlers.first()
+        {
+            self.diagnostics.push(Diagnostic::new(
+                    &REQUIRES_NEWER_PYTHON,
+                    format!(
+                        "`except*` needs Python 3.11 (a `SyntaxError` before), but the target version is {}",
+                        self.run.target_version
+                    ),
+                    first.range(),
+                ));
+        }
+        if !self.rules.contains(&TASKGROUP_PLAIN_EXCEPT) || try_stmt.is_star {
+            return;
+        }
+        let Some(inside_timeout) = self.group_only(&try_stmt.body) else {
+            return;
+        };
+        for handler in &try_stmt.handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = handler;
+            let Some(ty) = &h.type_ else {
+                continue;
+            };
+            let elements: Vec<&Expr> = match &**ty {
+                Expr::Tuple(t) => t.elts.iter().collect(),
+                other => vec![other],
+            };
+            let mut plain = true;
+            for e in &elements {
+                let name = match e {
+                    Expr::Name(n) => n.id.as_str(),
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    _ => {
+                        plain = false;
+                        break;
+                    }
+                };
+                let passes_through = matches!(
+                    name,
+                    "BaseException"
+                        | "Exception"
+                        | "BaseExceptionGroup"
+                        | "ExceptionGroup"
+                        | "KeyboardInterrupt"
+                        | "SystemExit"
+                        | "GeneratorExit"
+                        | "CancelledError"
+                ) || (inside_timeout && name == "TimeoutError");
+                if passes_through {
+                    plain = false;
+                    break;
+                }
+            }
+            if plain {
+                let written = self.text(ty.range());
+                self.diagnostics.push(Diagnostic::new(
+                    &TASKGROUP_PLAIN_EXCEPT,
+                    format!("`except {written}` never matches errors from the task group: they arrive wrapped in an `ExceptionGroup`"),
+                    handler.range(),
+                ));
+            }
+        }
+    }
+
+    /// `Some(inside_timeout)` when the body is a task group `async with` and
+    /// nothing else that can raise (`pass`, docstrings), possibly inside
+    /// `async with asyncio.timeout(...)`.
+    fn group_only(&mut self, body: &'a [Stmt]) -> Option<bool> {
+        let mut found = None;
+        for stmt in body {
+            match stmt {
+                Stmt::Pass(_) => {}
+                Stmt::Expr(e) if e.value.is_string_literal_expr() => {}
+                Stmt::With(w) if w.is_async && w.items.len() == 1 && found.is_none() => {
+                    let Expr::Call(call) = &w.items[0].context_expr else {
+                        return None;
+                    };
+                    if self.imported_as(&call.func, "TaskGroup")
+                        || self.resolves_to_any(
+                            &call.func,
+                            &[
+                                "asyncio.TaskGroup",
+                                "asyncio.taskgroups.TaskGroup",
+                                "taskgroup.TaskGroup",
+                                "anyio.create_task_group",
+                                "trio.open_nursery",
+                            ],
+                        )
+                    {
+                        found = Some(false);
+                    } else if self.imported_as(&call.func, "timeout")
+                        || self.resolves_to_any(
+                            &call.func,
+                            &[
+                                "asyncio.timeout",
+                                "asyncio.timeout_at",
+                                "async_timeout.timeout",
+                            ],
+                        )
+                    {
+                        self.group_only(&w.body)?;
+                        found = Some(true);
+                    } else {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        found
+    }
+
+    /// Before a `try` body: open a region; version/import shims are guards.
+    pub(super) fn tasks_enter_try_body(&mut self, try_stmt: &'a ast::StmtTry) -> bool {
+        self.frame().regions.push(Region::default());
+        let import_shim = try_stmt.handlers.iter().any(|h| {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            h.type_.as_deref().is_some_and(|t| {
+                let names: Vec<&Expr> = match t {
+                    Expr::Tuple(t) => t.elts.iter().collect(),
+                    other => vec![other],
+                };
+                names.iter().any(|e| {
+                    matches!(e, Expr::Name(n) if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError"))
+                })
+            })
+        });
+        self.tasks.version_guards += u32::from(import_shim);
+        import_shim
+    }
+
+    /// After a `try` body, before its handlers: check the handlers against
+    /// what the body did (AD401, AD403).
+    pub(super) fn tasks_exit_try_body(
+        &mut self,
+        try_stmt: &'a ast::StmtTry,
+        import_shim: bool,
+    ) -> Region {
+        self.tasks.version_guards -= u32::from(import_shim);
+        let region = self.frame().regions.pop().unwrap_or_default();
+        if let Some(outer) = self.frame().regions.last_mut() {
+            outer.awaits_other |= region.awaits_other;
+            outer.asyncio_timeout |= region.asyncio_timeout;
+        }
+        if region.asyncio_timeout
+            && self.rules.contains(&TIMEOUT_ERROR_MISMATCH)
+            && self.run.target_version < PY311
+        {
+            for handler in &try_stmt.handlers {
+                self.check_timeout_handler(handler);
+            }
+        }
+        region
+    }
+
+    fn check_timeout_handler(&mut self, handler: &'a ast::ExceptHandler) {
+        let ast::ExceptHandler::ExceptHandler(h) = handler;
+        let Some(ty) = &h.type_ else {
+            return;
+        };
+        let elements: Vec<&Expr> = match &**ty {
+            Expr::Tuple(t) => t.elts.iter().collect(),
+            other => vec![other],
+        };
+        let mut wrong = None;
+        for e in elements {
+            if !self.resolve_into_buf(e) {
+                continue;
+            }
+            match self.tasks.buf.as_str() {
+                "asyncio.TimeoutError"
+                | "asyncio.exceptions.TimeoutError"
+                | "builtins.Exception"
+                | "builtins.BaseException" => return,
+                "builtins.TimeoutError" => wrong = Some("TimeoutError"),
+                "concurrent.futures.TimeoutError" | "concurrent.futures._base.TimeoutError" => {
+                    wrong = Some("concurrent.futures.TimeoutError")
+                }
+                _ => {}
+            }
+        }
+        if let Some(wrong) = wrong {
+            self.diagnostics.push(Diagnostic::new(
+                &TIMEOUT_ERROR_MISMATCH,
+                format!("`except {wrong}` does not catch asyncio timeouts before Python 3.11 (target version {})", self.run.target_version),
+                handler.range(),
+            ));
+        }
+    }
+
+    /// Whether a handler type catches cancellation.
+    fn catches_cancellation(&mut self, ty: Option<&Expr>) -> Option<&'static str> {
+        let Some(ty) = ty else {
+            return Some("A bare `except:`");
+        };
+        let elements: Vec<&Expr> = match ty {
+            Expr::Tuple(t) => t.elts.iter().collect(),
+            other => vec![other],
+        };
+        for e in elements {
+            if !self.resolve_into_buf(e) {
+                continue;
+            }
+            if self.tasks.buf == "builtins.BaseException" {
+                return Some("`except BaseException`");
+            }
+            if CANCELLED_ERRORS.contains(&self.tasks.buf.as_str()) {
+                return Some("`except CancelledError`");
+            }
+        }
+        None
+    }
+
+    /// Returns whether the handler is watched (pass it to the exit hook).
+    pub(super) fn tasks_enter_handler(
+        &mut self,
+        handler: &'a ast::ExceptHandler,
+        region: Region,
+    ) -> bool {
+        if !self.rules.contains(&CANCELLATION_SWALLOWED)
+            || !self.in_async_context()
+            || !region.awaits_other
+        {
+            return false;
+        }
+        let ast::ExceptHandler::ExceptHandler(h) = handler;
+        if self.catches_cancellation(h.type_.as_deref()).is_some() {
+            let range = handler.range();
+            self.frame().handlers.push(PendingHandler {
+                range,
+                escapes: false,
+                from_suppress: false,
+            });
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(super) fn tasks_exit_handler(&mut self, watched: bool) {
+        if watched {
+            self.finish_pending_handler();
+        }
+    }
+
+    fn finish_pending_handler(&mut self) {
+        let Some(h) = self.frame().handlers.pop() else {
+            return;
+        };
+        if h.escapes {
+            return;
+        }
+        let written = self.text(h.range);
+        let written = if h.from_suppress {
+            written
+        } else {
+            written
+                .lines()
+                .next()
+                .unwrap_or("except")
+                .trim_end()
+                .trim_end_matches(':')
+        };
+        let message =
+            format!("`{written}` swallows cancellation: this task can no longer be cancelled");
+        self.diagnostics
+            .push(Diagnostic::new(&CANCELLATION_SWALLOWED, message, h.range));
+    }
+
+    /// `with contextlib.suppress(asyncio.CancelledError):` opens a region
+    /// that acts as a handler; `async with` suspends.
+    pub(super) fn tasks_enter_with(&mut self, with: &'a ast::StmtWith) -> bool {
+        if with.is_async {
+            self.tasks_note_suspension();
+        }
+        if with.is_async
+            || !self.rules.contains(&CANCELLATION_SWALLOWED)
+            || !self.in_async_context()
+        {
+            return false;
+        }
+        for item in &with.items {
+            let Expr::Call(call) = &item.context_expr else {
+                continue;
+            };
+            if !matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "suppress")
+                && !matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "suppress")
+            {
+                continue;
+            }
+            if !self.resolves_to_any(&call.func, &["contextlib.suppress"]) {
+                continue;
+            }
+            let catches = call
+                .arguments
+                .args
+                .iter()
+                .any(|a| self.catches_cancellation(Some(a)).is_some());
+            if catches {
+                let range = call.range();
+                let frame = self.frame();
+                frame.regions.push(Region::default());
+                frame.handlers.push(PendingHandler {
+                    range,
+                    escapes: false,
+                    from_suppress: true,
+                });
+                return true;
+            }
+        }
+        false
+    }
+
+    pub(super) fn tasks_exit_with(&mut self, opened: bool) {
+        if !opened {
+            return;
+        }
+        let region = self.frame().regions.pop().unwrap_or_default();
+        if let Some(outer) = self.frame().regions.last_mut() {
+            outer.awaits_other |= region.awaits_other;
+        }
+        if region.awaits_other {
+            self.finish_pending_handler();
+        } else {
+            self.frame().handlers.pop();
+        }
+    }
+}
+
+/// `return_exceptions=True` (a literal).
+fn returns_exceptions(call: &ast::ExprCall) -> bool {
+    call.arguments
+        .find_keyword("return_exceptions")
+        .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
+}
+
+/// `PY311`, `PY_3_11`, `PYTHON_3_11`, `IS_PY311`, `_PY38`... (compat constants).
+fn is_version_constant(name: &str) -> bool {
+    let n = name.trim_start_matches('_');
+    let n = n.strip_prefix("IS_").unwrap_or(n);
+    let rest = n.strip_prefix("PYTHON").or_else(|| n.strip_prefix("PY"));
+    rest.is_some_and(|r| {
+        let r = r.trim_start_matches('_');
+        r.starts_with('3') || r.starts_with("VERSION")
+    })
+}
+
+/// The Python version that added an `asyncio` module attribute.
+fn feature_version(name: &str) -> Option<&'static str> {
+    match name {
+        "TaskGroup" | "timeout" | "timeout_at" | "Runner" | "Barrier" | "BrokenBarrierError"
+        | "Timeout" => Some("3.11"),
+        "eager_task_factory" | "create_eager_task_factory" => Some("3.12"),
+        "QueueShutDown" => Some("3.13"),
+        _ => None,
+    }
+}

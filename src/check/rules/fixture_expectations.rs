@@ -1,0 +1,124 @@
+//! Checks the fixtures of the task/cancellation/version rules against their
+//! `# expect: ADnnn` comments, the way the shared fixture harness does
+//! (`--select ALL`, default settings: target version 3.9), so they are
+//! verified on this branch too. Every line not marked must produce nothing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::check::check_source;
+use crate::check::checker::RunContext;
+use crate::config::{ConfigFile, Options, Overrides, Settings};
+use crate::diagnostics::LineIndex;
+
+const CODES: &[&str] = &[
+    "AD102", "AD301", "AD302", "AD303", "AD306", "AD307", "AD401", "AD403", "AD404", "AD702",
+];
+
+fn settings() -> Settings {
+    let config = ConfigFile {
+        path: PathBuf::from("asyncdoctor.toml"),
+        options: Options {
+            select: Some(vec!["ALL".into()]),
+            ..Options::default()
+        },
+        requires_python: None,
+    };
+    Settings::resolve(Some(&config), &Overrides::default(), Path::new(".")).expect("settings")
+}
+
+fn expectations(text: &str) -> BTreeSet<(usize, String)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(pos) = line.find("# expect:") else {
+            continue;
+        };
+        for code in line[pos + "# expect:".len()..]
+            .split([',', ' '])
+            .filter(|c| !c.is_empty())
+            .take_while(|c| c.len() == 5 && c.starts_with("AD"))
+        {
+            out.insert((i + 1, code.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn task_rule_fixtures_match_their_expectations() {
+    let settings = settings();
+    let run = RunContext::new(&settings);
+    let mut failures = String::new();
+    for code in CODES {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/rules")
+            .join(format!("{code}.py"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let diagnostics = check_source(&text, Some(code), false, settings.rules, &run);
+        let index = LineIndex::new(&text);
+        let reported: BTreeSet<(usize, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    index.location(&text, d.range.start()).row,
+                    d.rule.code.to_string(),
+                )
+            })
+            .collect();
+        let expected = expectations(&text);
+        assert!(
+            expected.iter().any(|(_, c)| c == code),
+            "{code}: the fixture expects no {code}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        for (line, c) in expected.difference(&reported) {
+            failures.push_str(&format!(
+                "{code}.py:{line}: {c} expected, not reported | {}\n",
+                lines[line - 1].trim()
+            ));
+        }
+        for (line, c) in reported.difference(&expected) {
+            let message = diagnostics
+                .iter()
+                .find(|d| d.rule.code == c && index.location(&text, d.range.start()).row == *line)
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            failures.push_str(&format!(
+                "{code}.py:{line}: {c} reported, not expected | {} | {message}\n",
+                lines[line - 1].trim()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{failures}");
+}
+
+/// The documented example is reported by its rule and the fix is not.
+#[test]
+fn task_rule_documentation_examples() {
+    let settings = settings();
+    let run = RunContext::new(&settings);
+    let mut problems = Vec::new();
+    for code in CODES {
+        let rule = crate::registry::by_code(code).expect("registered");
+        let doc = rule.documentation();
+        for (heading, must) in [("## Example", true), ("## Use instead", false)] {
+            let section = &doc[doc.find(heading).expect("section") + heading.len()..];
+            let start = section.find("```python\n").expect("code block") + 10;
+            let end = start + section[start..].find("```").expect("closing fence");
+            let found = check_source(
+                &section[start..end],
+                Some("example"),
+                false,
+                settings.rules,
+                &run,
+            )
+            .iter()
+            .any(|d| d.rule.code == *code);
+            if found != must {
+                problems.push(format!("{code}: `{heading}` reported={found}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
