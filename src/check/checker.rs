@@ -266,12 +266,14 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 let region = self.tasks_exit_try_body(try_stmt, shim);
                 self.expects_blocking_io_error -= u32::from(catches);
                 for handler in &try_stmt.handlers {
-                    let watched = self.tasks_enter_handler(handler, region);
+                    self.tasks_enter_handler(handler, region);
                     self.visit_except_handler(handler);
-                    self.tasks_exit_handler(watched);
+                    self.tasks_exit_handler();
                 }
                 self.visit_body(&try_stmt.orelse);
+                self.tasks_enter_finally();
                 self.visit_body(&try_stmt.finalbody);
+                self.tasks_exit_finally();
             }
             Stmt::With(with) => {
                 if !with.is_async && self.in_async_context() {

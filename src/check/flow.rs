@@ -181,8 +181,9 @@ impl<'a> Walker<'a> {
             Expr::Starred(s) => self.target(&s.value),
             Expr::Attribute(a) => self.expr(&a.value, Ctx::Read),
             Expr::Subscript(s) => {
+                // `d[t] = v`: `t` becomes a key of a container.
                 self.expr(&s.value, Ctx::Read);
-                self.expr(&s.slice, Ctx::Read);
+                self.expr(&s.slice, Ctx::Stored);
             }
             other => self.expr(other, Ctx::Read),
         }

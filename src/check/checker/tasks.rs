@@ -7,6 +7,7 @@
 //! answered by [`FunctionFlow`], built lazily at the end of a function only
 //! when a candidate was seen there.
 
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
@@ -23,6 +24,7 @@ use crate::check::rules::{
     ad404_cancel_not_awaited::CANCEL_NOT_AWAITED,
     ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 };
+use crate::check::semantic::Site;
 use crate::config::PythonVersion;
 use crate::diagnostics::Diagnostic;
 
@@ -42,6 +44,24 @@ pub(super) struct TasksState<'a> {
     buf: String,
 }
 
+/// Function names whose job is tearing down: errors ignored there on purpose.
+const TEARDOWN_WORDS: &[&str] = &[
+    "close",
+    "stop",
+    "shutdown",
+    "cleanup",
+    "clean_up",
+    "teardown",
+    "tear_down",
+    "disconnect",
+    "exit",
+    "terminate",
+    "dispose",
+    "cancel",
+    "finalize",
+    "release",
+];
+
 #[derive(Default)]
 struct Frame<'a> {
     def: Option<&'a ast::StmtFunctionDef>,
@@ -59,8 +79,14 @@ struct Frame<'a> {
     loops: Vec<(&'a str, &'a str)>,
     /// Open `try` bodies and `suppress(...)` blocks, innermost last.
     regions: Vec<Region>,
-    /// Open cancellation-catching handlers waiting to see a `raise`.
-    handlers: Vec<PendingHandler>,
+    /// Open `suppress(CancelledError)` blocks: where they start.
+    suppressions: Vec<TextRange>,
+    /// The `except` handlers whose bodies the walk is in, innermost last.
+    enclosing_handlers: Vec<&'a ast::ExceptHandlerExceptHandler>,
+    /// Inside `finally` blocks.
+    finally_blocks: u32,
+    /// Inside `except` handlers and `finally` blocks (error/teardown paths).
+    teardown_blocks: u32,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -69,13 +95,6 @@ pub(super) struct Region {
     awaits_other: bool,
     /// Calls `asyncio.wait_for()` / `asyncio.timeout()`.
     asyncio_timeout: bool,
-}
-
-struct PendingHandler {
-    /// The `except` clause or the `suppress(...)` call.
-    range: TextRange,
-    escapes: bool,
-    from_suppress: bool,
 }
 
 fn any_enabled(checker: &Checker<'_, '_>) -> bool {
@@ -192,6 +211,28 @@ impl<'m, 'a> Checker<'m, 'a> {
                 Expr::Starred(s) => (&*s.value, true),
                 other => (other, false),
             };
+            // `*(t for t in (self.a, self.b) if t is not None)`
+            let comprehension = match inner {
+                Expr::Generator(g) => Some((&*g.elt, g.generators.as_slice())),
+                Expr::ListComp(g) => Some((&*g.elt, g.generators.as_slice())),
+                _ => None,
+            };
+            if let (true, Some((Expr::Name(elt), [generator]))) = (starred, comprehension) {
+                if !matches!(&generator.target, Expr::Name(t) if t.id == elt.id) {
+                    return false;
+                }
+                let iter = &generator.iter;
+                let items: Vec<&str> = match iter {
+                    Expr::Tuple(t) => t.elts.iter().map(|e| self.text(e.range())).collect(),
+                    Expr::List(l) => l.elts.iter().map(|e| self.text(e.range())).collect(),
+                    other => {
+                        let text = self.text(other.range());
+                        return self.frame().cancelled_collections.contains(&text);
+                    }
+                };
+                let frame = self.frame();
+                return !items.is_empty() && items.iter().all(|i| frame.cancelled.contains(i));
+            }
             let text = self.text(inner.range());
             let frame = self.frame();
             if starred {
@@ -200,6 +241,32 @@ impl<'m, 'a> Checker<'m, 'a> {
                 frame.cancelled.contains(&text)
             }
         })
+    }
+
+    /// In an `except`/`finally` block, or a function named like teardown
+    /// (`close`, `stop`, `shutdown`...): best-effort cleanup that ignores
+    /// errors on purpose.
+    fn in_teardown(&mut self) -> bool {
+        let frame = self.frame();
+        if frame.teardown_blocks > 0 {
+            return true;
+        }
+        frame.def.is_some_and(|def| {
+            let name = def.name.id.as_str().to_ascii_lowercase();
+            TEARDOWN_WORDS.iter().any(|w| name.contains(w))
+        })
+    }
+
+    pub(super) fn tasks_enter_finally(&mut self) {
+        let frame = self.frame();
+        frame.teardown_blocks += 1;
+        frame.finally_blocks += 1;
+    }
+
+    pub(super) fn tasks_exit_finally(&mut self) {
+        let frame = self.frame();
+        frame.teardown_blocks -= 1;
+        frame.finally_blocks -= 1;
     }
 
     // ---- hooks called from the checker ----
@@ -224,18 +291,12 @@ impl<'m, 'a> Checker<'m, 'a> {
         let flow = FunctionFlow::build(&def.body);
         if self.rules.contains(&TASK_NEVER_JOINED) {
             for &(name, stmt, bound_at) in &frame.task_locals {
-                let joined = flow.uses_besides(name, bound_at).any(|u| {
-                    u.kind.escapes()
-                        || matches!(
-                            u.kind,
-                            UseKind::Await
-                                | UseKind::Entered
-                                | UseKind::Method(
-                                    "cancel" | "add_done_callback" | "result" | "exception"
-                                )
-                        )
-                });
-                if !joined {
+                // Any read counts (even `t.done()`): only tasks nothing ever
+                // looks at again are reported.
+                let used = flow
+                    .uses_besides(name, bound_at)
+                    .any(|u| !matches!(u.kind, UseKind::Bind | UseKind::Delete));
+                if !used {
                     self.diagnostics.push(Diagnostic::new(
                         &TASK_NEVER_JOINED,
                         format!("Task `{name}` is never awaited, cancelled or kept: it can be destroyed while pending and its exception is lost"),
@@ -302,11 +363,6 @@ impl<'m, 'a> Checker<'m, 'a> {
                 }
             }
             Stmt::ImportFrom(import) => self.tasks_import_from(import),
-            Stmt::Raise(_) => {
-                for h in &mut self.frame().handlers {
-                    h.escapes = true;
-                }
-            }
             Stmt::Try(t) => self.tasks_try_structure(t),
             _ => {}
         }
@@ -329,7 +385,10 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let Some(call) = self.gather_call(&await_expr.value) else {
                     return;
                 };
-                if returns_exceptions(call) && !self.gathers_only_cancelled(call) {
+                if returns_exceptions(call)
+                    && !self.gathers_only_cancelled(call)
+                    && !self.in_teardown()
+                {
                     self.diagnostics.push(Diagnostic::new(
                         &GATHER_EXCEPTIONS_UNCHECKED,
                         "The result of `gather(..., return_exceptions=True)` is thrown away: failures vanish silently",
@@ -383,11 +442,6 @@ impl<'m, 'a> Checker<'m, 'a> {
                     if let Some(&(_, iter)) = frame.loops.iter().rev().find(|(t, _)| *t == name) {
                         frame.cancelled_collections.push(iter);
                     }
-                }
-            }
-            "cancelling" | "uncancel" => {
-                for h in &mut self.frame().handlers {
-                    h.escapes = true;
                 }
             }
             "get_event_loop" => self.check_get_event_loop(call),
@@ -575,28 +629,60 @@ impl<'m, 'a> Checker<'m, 'a> {
             return;
         }
         // What it awaits: an already cancelled task (joining it) or anything else.
-        let joins_cancelled = {
-            let value = &*await_expr.value;
-            let text = self.text(value.range());
-            if self.frame().cancelled.contains(&text) {
-                true
-            } else if let Some(call) = self.gather_call(value) {
-                let only = self.gathers_only_cancelled(call);
-                if only && !returns_exceptions(call) && self.rules.contains(&SHUTDOWN_GATHER_RAISES)
-                {
-                    self.diagnostics.push(Diagnostic::new(
-                        &SHUTDOWN_GATHER_RAISES,
-                        "`gather()` of cancelled tasks without `return_exceptions=True`: the first `CancelledError` aborts it and the other tasks are not awaited",
-                        call.range(),
-                    ));
-                }
-                only
-            } else {
-                false
+        let value = &*await_expr.value;
+        let joins_cancelled = if let Some(call) = self.gather_call(value) {
+            let only = self.gathers_only_cancelled(call);
+            if only && !returns_exceptions(call) && self.rules.contains(&SHUTDOWN_GATHER_RAISES) {
+                self.diagnostics.push(Diagnostic::new(
+                    &SHUTDOWN_GATHER_RAISES,
+                    "`gather()` of cancelled tasks without `return_exceptions=True`: the first `CancelledError` aborts it and the other tasks are not awaited",
+                    call.range(),
+                ));
             }
+            only
+        } else {
+            self.is_cancelled_task(value, 0)
         };
         if !joins_cancelled {
             self.tasks_note_suspension();
+        }
+    }
+
+    /// A task cancelled earlier in this function, possibly wrapped:
+    /// `t`, `self._task`, `asyncio.shield(t)`, `asyncio.wait_for(t, 5)`,
+    /// `asyncio.wait_for(asyncio.shield(t), 5)`.
+    fn is_cancelled_task(&mut self, expr: &Expr, depth: u8) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) => {
+                let text = self.text(expr.range());
+                self.frame().cancelled.contains(&text)
+            }
+            Expr::Call(call) => {
+                let wrapper = match &*call.func {
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    Expr::Name(n) => n.id.as_str(),
+                    _ => return false,
+                };
+                matches!(wrapper, "shield" | "wait_for")
+                    && call
+                        .arguments
+                        .args
+                        .first()
+                        .is_some_and(|first| self.is_cancelled_task(first, depth + 1))
+                    && self.resolves_to_any(
+                        &call.func,
+                        &[
+                            "asyncio.shield",
+                            "asyncio.wait_for",
+                            "asyncio.tasks.shield",
+                            "asyncio.tasks.wait_for",
+                        ],
+                    )
+            }
+            _ => false,
         }
     }
 
@@ -690,6 +776,21 @@ impl<'m, 'a> Checker<'m, 'a> {
             };
             let mut plain = true;
             for e in &elements {
+                // `_ExceptionGroup = get_exception_group()`: a variable may hold a group type.
+                if let Expr::Name(n) = e {
+                    let variable = self
+                        .resolver
+                        .model
+                        .lookup(self.scope, n.id.as_str())
+                        .is_some_and(|b| {
+                            b.import.is_none()
+                                && matches!(b.site, Some(Site::Value(..) | Site::Annotation(..)))
+                        });
+                    if variable {
+                        plain = false;
+                        break;
+                    }
+                }
                 let name = match e {
                     Expr::Name(n) => n.id.as_str(),
                     Expr::Attribute(a) => a.attr.as_str(),
@@ -698,17 +799,20 @@ impl<'m, 'a> Checker<'m, 'a> {
                         break;
                     }
                 };
-                let passes_through = matches!(
-                    name,
-                    "BaseException"
-                        | "Exception"
-                        | "BaseExceptionGroup"
-                        | "ExceptionGroup"
-                        | "KeyboardInterrupt"
-                        | "SystemExit"
-                        | "GeneratorExit"
-                        | "CancelledError"
-                ) || (inside_timeout && name == "TimeoutError");
+                let passes_through = name.contains("Group")
+                    || name == "MultiError"
+                    || matches!(
+                        name,
+                        "BaseException"
+                            | "Exception"
+                            | "BaseExceptionGroup"
+                            | "ExceptionGroup"
+                            | "KeyboardInterrupt"
+                            | "SystemExit"
+                            | "GeneratorExit"
+                            | "CancelledError"
+                    )
+                    || (inside_timeout && name == "TimeoutError");
                 if passes_through {
                     plain = false;
                     break;
@@ -874,64 +978,61 @@ impl<'m, 'a> Checker<'m, 'a> {
         None
     }
 
-    /// Returns whether the handler is watched (pass it to the exit hook).
-    pub(super) fn tasks_enter_handler(
-        &mut self,
-        handler: &'a ast::ExceptHandler,
-        region: Region,
-    ) -> bool {
-        if !self.rules.contains(&CANCELLATION_SWALLOWED)
-            || !self.in_async_context()
-            || !region.awaits_other
-        {
-            return false;
-        }
+    /// AD401 for an `except` clause, decided when the walk enters it: the
+    /// `try` body can be interrupted by cancellation, the clause catches it,
+    /// and nothing in the clause (or an enclosing clause) lets it go on.
+    pub(super) fn tasks_enter_handler(&mut self, handler: &'a ast::ExceptHandler, region: Region) {
         let ast::ExceptHandler::ExceptHandler(h) = handler;
-        if self.catches_cancellation(h.type_.as_deref()).is_some() {
-            let range = handler.range();
-            self.frame().handlers.push(PendingHandler {
-                range,
-                escapes: false,
-                from_suppress: false,
-            });
-            true
-        } else {
-            false
-        }
-    }
-
-    pub(super) fn tasks_exit_handler(&mut self, watched: bool) {
-        if watched {
-            self.finish_pending_handler();
-        }
-    }
-
-    fn finish_pending_handler(&mut self) {
-        let Some(h) = self.frame().handlers.pop() else {
-            return;
-        };
-        if h.escapes {
+        let check = self.rules.contains(&CANCELLATION_SWALLOWED)
+            && self.in_async_context()
+            && region.awaits_other
+            && self.catches_cancellation(h.type_.as_deref()).is_some()
+            && self.swallow_not_excused();
+        let frame = self.frame();
+        frame.teardown_blocks += 1;
+        frame.enclosing_handlers.push(h);
+        if !check {
             return;
         }
-        let written = self.text(h.range);
-        let written = if h.from_suppress {
-            written
-        } else {
-            written
-                .lines()
-                .next()
-                .unwrap_or("except")
-                .trim_end()
-                .trim_end_matches(':')
-        };
-        let message =
-            format!("`{written}` swallows cancellation: this task can no longer be cancelled");
-        self.diagnostics
-            .push(Diagnostic::new(&CANCELLATION_SWALLOWED, message, h.range));
+        let scan = HandlerScan::run(h);
+        if scan.raises || scan.deliberate || scan.hands_on {
+            return;
+        }
+        let written = self
+            .text(handler.range())
+            .lines()
+            .next()
+            .unwrap_or("except")
+            .trim_end();
+        let written = written.split(" #").next().unwrap_or(written).trim_end();
+        let written = written.strip_suffix(':').unwrap_or(written);
+        self.diagnostics.push(Diagnostic::new(
+            &CANCELLATION_SWALLOWED,
+            format!("`{written}` swallows cancellation: this task can no longer be cancelled"),
+            handler.range(),
+        ));
     }
 
-    /// `with contextlib.suppress(asyncio.CancelledError):` opens a region
-    /// that acts as a handler; `async with` suspends.
+    pub(super) fn tasks_exit_handler(&mut self) {
+        let frame = self.frame();
+        frame.teardown_blocks -= 1;
+        frame.enclosing_handlers.pop();
+    }
+
+    /// Not inside a `finally` block (best-effort cleanup; the original
+    /// exception goes on afterwards) nor inside an `except` clause that
+    /// raises (the error propagates anyway).
+    fn swallow_not_excused(&mut self) -> bool {
+        let frame = self.frame();
+        frame.finally_blocks == 0
+            && !frame
+                .enclosing_handlers
+                .iter()
+                .any(|outer| HandlerScan::run(outer).raises)
+    }
+
+    /// `with contextlib.suppress(asyncio.CancelledError):` acts as a handler
+    /// around its body; `async with` suspends.
     pub(super) fn tasks_enter_with(&mut self, with: &'a ast::StmtWith) -> bool {
         if with.is_async {
             self.tasks_note_suspension();
@@ -963,11 +1064,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let range = call.range();
                 let frame = self.frame();
                 frame.regions.push(Region::default());
-                frame.handlers.push(PendingHandler {
-                    range,
-                    escapes: false,
-                    from_suppress: true,
-                });
+                frame.suppressions.push(range);
                 return true;
             }
         }
@@ -979,13 +1076,125 @@ impl<'m, 'a> Checker<'m, 'a> {
             return;
         }
         let region = self.frame().regions.pop().unwrap_or_default();
+        let Some(range) = self.frame().suppressions.pop() else {
+            return;
+        };
         if let Some(outer) = self.frame().regions.last_mut() {
             outer.awaits_other |= region.awaits_other;
         }
-        if region.awaits_other {
-            self.finish_pending_handler();
-        } else {
-            self.frame().handlers.pop();
+        if region.awaits_other && self.swallow_not_excused() {
+            let written = self.text(range);
+            self.diagnostics.push(Diagnostic::new(
+                &CANCELLATION_SWALLOWED,
+                format!("`{written}` swallows cancellation: this task can no longer be cancelled"),
+                range,
+            ));
+        }
+    }
+}
+
+/// What an `except` clause's body does with the exception (nested functions
+/// excluded). Only run on the few clauses AD401 is about to report.
+#[derive(Default)]
+struct HandlerScan<'a> {
+    /// The `as name` of the clause.
+    name: Option<&'a str>,
+    /// Contains a `raise`.
+    raises: bool,
+    /// Calls `cancelling()` / `uncancel()`: decides deliberately.
+    deliberate: bool,
+    /// Hands the exception to other code (`convert(exc)`, `err = exc`,
+    /// `return exc`, `outcome.append(Error(exc))`), which may re-raise it.
+    /// Logging it does not count.
+    hands_on: bool,
+}
+
+impl<'a> HandlerScan<'a> {
+    fn run(handler: &'a ast::ExceptHandlerExceptHandler) -> Self {
+        let mut scan = HandlerScan {
+            name: handler.name.as_ref().map(|n| n.id.as_str()),
+            ..HandlerScan::default()
+        };
+        scan.visit_body(&handler.body);
+        scan
+    }
+
+    fn is_name(&self, e: &Expr) -> bool {
+        matches!((e, self.name), (Expr::Name(n), Some(name)) if n.id.as_str() == name)
+    }
+}
+
+/// `log.exception(...)`, `logger.warning(...)`, `print(...)`, `isinstance(...)`:
+/// calls that look at an exception without taking it over.
+fn only_looks_at_exception(func: &Expr) -> bool {
+    match func {
+        Expr::Name(n) => matches!(
+            n.id.as_str(),
+            "print" | "isinstance" | "repr" | "str" | "type"
+        ),
+        Expr::Attribute(a) => {
+            let method = a.attr.as_str();
+            let receiver_is_log = match &*a.value {
+                Expr::Name(n) => n.id.to_ascii_lowercase().contains("log"),
+                Expr::Attribute(inner) => inner.attr.to_ascii_lowercase().contains("log"),
+                _ => false,
+            };
+            receiver_is_log
+                || matches!(
+                    method,
+                    "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical"
+                )
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Visitor<'a> for HandlerScan<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+            Stmt::Raise(_) => self.raises = true,
+            Stmt::Assign(a) if self.is_name(&a.value) => self.hands_on = true,
+            Stmt::Return(r) if r.value.as_deref().is_some_and(|v| self.is_name(v)) => {
+                self.hands_on = true;
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) => {
+                if let Expr::Attribute(a) = &*call.func
+                    && matches!(a.attr.as_str(), "cancelling" | "uncancel")
+                {
+                    self.deliberate = true;
+                }
+                let passes_it = call.arguments.args.iter().any(|a| self.mentions_name(a))
+                    || call
+                        .arguments
+                        .keywords
+                        .iter()
+                        .any(|k| self.mentions_name(&k.value));
+                if passes_it && !only_looks_at_exception(&call.func) {
+                    self.hands_on = true;
+                }
+                walk_expr(self, expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl HandlerScan<'_> {
+    /// `exc`, `Error(exc)`, `(exc,)`: the exception itself is in the argument.
+    fn mentions_name(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Call(c) => c.arguments.args.iter().any(|a| self.is_name(a)),
+            Expr::Tuple(t) => t.elts.iter().any(|a| self.is_name(a)),
+            Expr::Starred(s) => self.is_name(&s.value),
+            other => self.is_name(other),
         }
     }
 }

@@ -10,10 +10,10 @@ crate::declare_rule! {
     /// When the function returns, the local was the only strong reference to
     /// the task: it may be garbage-collected while still pending ("Task was
     /// destroyed but it is pending!"), and an exception it raises is never
-    /// retrieved ("Task exception was never retrieved"). Any of the uses above
-    /// anywhere in the function is enough for this rule: it only reports tasks
-    /// nothing ever looks at again. Reading an attribute (`t.done()`) is not a
-    /// join.
+    /// retrieved ("Task exception was never retrieved"). For precision, any
+    /// later read of the local anywhere in the function (even `t.done()`, or
+    /// using it as a dictionary key) counts: the rule only reports tasks that
+    /// nothing ever looks at again.
     ///
     /// ## Example
     /// ```python

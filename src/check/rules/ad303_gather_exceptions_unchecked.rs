@@ -14,7 +14,11 @@ crate::declare_rule! {
     /// task cancelled earlier in the same function
     /// (`for t in tasks: t.cancel()` then
     /// `await asyncio.gather(*tasks, return_exceptions=True)`): there the
-    /// results are the expected `CancelledError`s.
+    /// results are the expected `CancelledError`s. Also not reported, because
+    /// there ignoring errors is usually deliberate best-effort cleanup: gathers
+    /// inside `except` and `finally` blocks, and in functions whose name says
+    /// they tear down (`close`, `aclose`, `stop`, `shutdown`, `cleanup`,
+    /// `disconnect`, `__aexit__`, `terminate`, `dispose`, `release`...).
     ///
     /// ## Example
     /// ```python

@@ -19,10 +19,17 @@ crate::declare_rule! {
     /// - `try` bodies (and `suppress` blocks) with no `await`, `async for` or
     ///   `async with`: cancellation can only arrive at a suspension point;
     /// - the join-after-cancel idiom: `t.cancel()` earlier in the function, then
-    ///   awaiting `t` (or gathering the cancelled tasks) inside the handler's
-    ///   `try` or the `suppress` block;
+    ///   awaiting `t` (also through `asyncio.shield()`/`asyncio.wait_for()`, or
+    ///   gathering the cancelled tasks) inside the handler's `try` or the
+    ///   `suppress` block;
     /// - handlers that call `cancelling()` or `uncancel()` (3.11+): they decide
-    ///   deliberately.
+    ///   deliberately;
+    /// - handlers that hand the caught exception to other code
+    ///   (`self._convert_error(exc)`, `err = exc` raised later,
+    ///   `outcome.append(Error(exc))`), which may re-raise it; logging it does
+    ///   not count;
+    /// - handlers nested in an `except` clause that raises, or in a `finally`
+    ///   block (best-effort cleanup: the original exception goes on).
     ///
     /// ## Example
     /// ```python
