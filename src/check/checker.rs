@@ -266,7 +266,7 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 let region = self.tasks_exit_try_body(try_stmt, shim);
                 self.expects_blocking_io_error -= u32::from(catches);
                 for handler in &try_stmt.handlers {
-                    self.tasks_enter_handler(handler, region);
+                    self.tasks_enter_handler(try_stmt, handler, region);
                     self.visit_except_handler(handler);
                     self.tasks_exit_handler();
                 }

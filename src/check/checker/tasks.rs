@@ -641,7 +641,10 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
             only
         } else {
-            self.is_cancelled_task(value, 0)
+            // `await self._task` / `await fut`: joining a task or future held
+            // in a variable. A `CancelledError` there usually means *that*
+            // task was cancelled (by whoever owns it): treated as a join.
+            matches!(value, Expr::Name(_) | Expr::Attribute(_)) || self.is_cancelled_task(value, 0)
         };
         if !joins_cancelled {
             self.tasks_note_suspension();
@@ -981,13 +984,19 @@ impl<'m, 'a> Checker<'m, 'a> {
     /// AD401 for an `except` clause, decided when the walk enters it: the
     /// `try` body can be interrupted by cancellation, the clause catches it,
     /// and nothing in the clause (or an enclosing clause) lets it go on.
-    pub(super) fn tasks_enter_handler(&mut self, handler: &'a ast::ExceptHandler, region: Region) {
+    pub(super) fn tasks_enter_handler(
+        &mut self,
+        try_stmt: &'a ast::StmtTry,
+        handler: &'a ast::ExceptHandler,
+        region: Region,
+    ) {
         let ast::ExceptHandler::ExceptHandler(h) = handler;
         let check = self.rules.contains(&CANCELLATION_SWALLOWED)
             && self.in_async_context()
             && region.awaits_other
             && self.catches_cancellation(h.type_.as_deref()).is_some()
-            && self.swallow_not_excused();
+            && self.swallow_not_excused()
+            && !self.earlier_clause_catches_cancellation(try_stmt, handler);
         let frame = self.frame();
         frame.teardown_blocks += 1;
         frame.enclosing_handlers.push(h);
@@ -1011,6 +1020,25 @@ impl<'m, 'a> Checker<'m, 'a> {
             format!("`{written}` swallows cancellation: this task can no longer be cancelled"),
             handler.range(),
         ));
+    }
+
+    /// `except CancelledError: ...` then `except BaseException:`: the second
+    /// clause never sees cancellation (only the first is reported).
+    fn earlier_clause_catches_cancellation(
+        &mut self,
+        try_stmt: &'a ast::StmtTry,
+        handler: &ast::ExceptHandler,
+    ) -> bool {
+        for earlier in &try_stmt.handlers {
+            if std::ptr::eq(earlier, handler) {
+                return false;
+            }
+            let ast::ExceptHandler::ExceptHandler(e) = earlier;
+            if self.catches_cancellation(e.type_.as_deref()).is_some() {
+                return true;
+            }
+        }
+        false
     }
 
     pub(super) fn tasks_exit_handler(&mut self) {
@@ -1188,8 +1216,13 @@ impl<'a> Visitor<'a> for HandlerScan<'a> {
 }
 
 impl HandlerScan<'_> {
-    /// `exc`, `Error(exc)`, `(exc,)`: the exception itself is in the argument.
+    /// `exc`, `Error(exc)`, `(exc,)`, `*sys.exc_info()`: the exception itself
+    /// is in the argument.
     fn mentions_name(&self, e: &Expr) -> bool {
+        let is_exc_info = |e: &Expr| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "exc_info"));
+        if is_exc_info(e) || matches!(e, Expr::Starred(s) if is_exc_info(&s.value)) {
+            return true;
+        }
         match e {
             Expr::Call(c) => c.arguments.args.iter().any(|a| self.is_name(a)),
             Expr::Tuple(t) => t.elts.iter().any(|a| self.is_name(a)),

@@ -18,6 +18,11 @@ crate::declare_rule! {
     /// - handlers that contain a `raise` (re-raising, or raising something else);
     /// - `try` bodies (and `suppress` blocks) with no `await`, `async for` or
     ///   `async with`: cancellation can only arrive at a suspension point;
+    /// - awaiting a task or future held in a variable or attribute
+    ///   (`await self._task`): a `CancelledError` there usually means that task
+    ///   was cancelled by its owner, so catching it is joining the task;
+    /// - a clause after another clause of the same `try` that already catches
+    ///   `CancelledError` (only the first is reported);
     /// - the join-after-cancel idiom: `t.cancel()` earlier in the function, then
     ///   awaiting `t` (also through `asyncio.shield()`/`asyncio.wait_for()`, or
     ///   gathering the cancelled tasks) inside the handler's `try` or the
