@@ -126,6 +126,9 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad506_blocking_socket_call::BLOCKING_SOCKET_CALL,
     &rules::ad507_blocking_wait::BLOCKING_WAIT,
     &rules::ad509_blocking_configured_call::BLOCKING_CONFIGURED_CALL,
+    &rules::ad601_async_resource_leak::ASYNC_RESOURCE_LEAK,
+    &rules::ad602_client_per_request::CLIENT_PER_REQUEST,
+    &rules::ad701_loop_closed_with_pending_tasks::LOOP_CLOSED_WITH_PENDING_TASKS,
     &rules::ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 ];
 

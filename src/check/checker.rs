@@ -288,6 +288,11 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
                 visitor::walk_stmt(self, stmt);
                 self.tasks_exit_for();
             }
+            Stmt::While(_) => {
+                self.tasks_enter_loop();
+                visitor::walk_stmt(self, stmt);
+                self.tasks_exit_loop();
+            }
             Stmt::If(if_stmt) => {
                 let guard = self.tasks_enter_if(if_stmt);
                 visitor::walk_stmt(self, stmt);
@@ -317,6 +322,11 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
             Expr::Await(await_expr) => {
                 self.tasks_on_await(await_expr);
                 visitor::walk_expr(self, expr);
+            }
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                self.tasks_enter_loop();
+                visitor::walk_expr(self, expr);
+                self.tasks_exit_loop();
             }
             _ => visitor::walk_expr(self, expr),
         }

@@ -21,7 +21,9 @@ use crate::check::rules::{
     ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
     ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
     ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
-    ad404_cancel_not_awaited::CANCEL_NOT_AWAITED,
+    ad404_cancel_not_awaited::CANCEL_NOT_AWAITED, ad601_async_resource_leak::ASYNC_RESOURCE_LEAK,
+    ad602_client_per_request::CLIENT_PER_REQUEST,
+    ad701_loop_closed_with_pending_tasks::LOOP_CLOSED_WITH_PENDING_TASKS,
     ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 };
 use crate::check::semantic::Site;
@@ -85,6 +87,16 @@ struct Frame<'a> {
     enclosing_handlers: Vec<&'a ast::ExceptHandlerExceptHandler>,
     /// Inside `finally` blocks.
     finally_blocks: u32,
+    /// AD601: (name, creating call, where the name is bound, what it is).
+    resources: Vec<(&'a str, TextRange, TextSize, &'static str)>,
+    /// Inside `for`/`while` bodies and comprehensions of this function.
+    loop_depth: u32,
+    /// AD701: loops this function ran (`loop.run_until_complete`), as written.
+    loops_run: Vec<&'a str>,
+    /// AD701: something before this point cancels tasks, shuts down async
+    /// generators, gathers with `return_exceptions=True`, or is handed a loop
+    /// that was run.
+    loop_cleanup: bool,
     /// Inside `except` handlers and `finally` blocks (error/teardown paths).
     teardown_blocks: u32,
 }
@@ -109,6 +121,9 @@ fn any_enabled(checker: &Checker<'_, '_>) -> bool {
         &TIMEOUT_ERROR_MISMATCH,
         &CANCEL_NOT_AWAITED,
         &SHUTDOWN_GATHER_RAISES,
+        &ASYNC_RESOURCE_LEAK,
+        &CLIENT_PER_REQUEST,
+        &LOOP_CLOSED_WITH_PENDING_TASKS,
     ]
     .iter()
     .any(|r| checker.rules.contains(r))
@@ -285,7 +300,10 @@ impl<'m, 'a> Checker<'m, 'a> {
         let Some(def) = frame.def else {
             return;
         };
-        if frame.task_locals.is_empty() && frame.gather_results.is_empty() {
+        if frame.task_locals.is_empty()
+            && frame.gather_results.is_empty()
+            && frame.resources.is_empty()
+        {
             return;
         }
         let flow = FunctionFlow::build(&def.body);
@@ -329,6 +347,37 @@ impl<'m, 'a> Checker<'m, 'a> {
                 }
             }
         }
+        for &(name, call, bound_at, what) in &frame.resources {
+            let uses: Vec<_> = flow.uses_besides(name, bound_at).collect();
+            if uses
+                .iter()
+                .any(|u| u.kind.escapes() || u.kind == UseKind::Entered)
+            {
+                continue; // ownership moves elsewhere, or `async with` later
+            }
+            let releases: Vec<_> = uses
+                .iter()
+                .filter(|u| {
+                    matches!(
+                        u.kind,
+                        UseKind::Method("close" | "aclose" | "release" | "terminate")
+                    )
+                })
+                .collect();
+            let message = if releases.is_empty() {
+                format!("`{name}` ({what}) is never closed: it leaks its connections")
+            } else if releases.iter().any(|u| u.in_finally)
+                || (releases.iter().any(|u| u.in_handler) && releases.iter().any(|u| !u.in_handler))
+            {
+                continue;
+            } else {
+                format!(
+                    "`{name}` ({what}) is closed only when no exception occurs: an error before the close leaks it"
+                )
+            };
+            self.diagnostics
+                .push(Diagnostic::new(&ASYNC_RESOURCE_LEAK, message, call));
+        }
         if self.rules.contains(&GATHER_EXCEPTIONS_UNCHECKED) {
             for &(name, call, bound_at) in &frame.gather_results {
                 let inspected = flow
@@ -355,6 +404,8 @@ impl<'m, 'a> Checker<'m, 'a> {
             Stmt::Assign(assign) => {
                 if let [Expr::Name(target)] = assign.targets.as_slice() {
                     self.tasks_assigned(target, &assign.value, stmt.range());
+                } else {
+                    self.tasks_assigned_pair(&assign.targets, &assign.value);
                 }
             }
             Stmt::AnnAssign(assign) => {
@@ -410,7 +461,17 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let at = target.range.start();
                 self.frame().task_locals.push((name, stmt, at));
             }
+            Expr::Call(call) => {
+                if let Some(what) = self.client_constructor(call) {
+                    self.note_resource(target, call, what);
+                }
+            }
             Expr::Await(a) => {
+                if let Expr::Call(call) = &*a.value
+                    && let Some(what) = self.awaited_resource(call)
+                {
+                    self.note_resource(target, call, what);
+                }
                 if let Some(call) = self.gather_call(&a.value)
                     && returns_exceptions(call)
                     && !self.gathers_only_cancelled(call)
@@ -423,8 +484,200 @@ impl<'m, 'a> Checker<'m, 'a> {
         }
     }
 
+    fn note_resource(
+        &mut self,
+        target: &'a ast::ExprName,
+        call: &ast::ExprCall,
+        what: &'static str,
+    ) {
+        if self.rules.contains(&ASYNC_RESOURCE_LEAK) {
+            let (range, at) = (call.range(), target.range.start());
+            self.frame()
+                .resources
+                .push((target.id.as_str(), range, at, what));
+        }
+    }
+
+    /// `aiohttp.ClientSession(...)` / `httpx.AsyncClient(...)`.
+    fn client_constructor(&mut self, call: &ast::ExprCall) -> Option<&'static str> {
+        let last = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return None,
+        };
+        if last != "ClientSession" && last != "AsyncClient" {
+            return None;
+        }
+        if !self.resolve_into_buf(&call.func) {
+            return None;
+        }
+        match self.tasks.buf.as_str() {
+            "aiohttp.ClientSession" | "aiohttp.client.ClientSession" => {
+                Some("an `aiohttp.ClientSession`")
+            }
+            "httpx.AsyncClient" => Some("an `httpx.AsyncClient`"),
+            _ => None,
+        }
+    }
+
+    /// What `await <call>` gives that must be closed: asyncpg/aiosqlite
+    /// connections and pools, a connection acquired from an asyncpg pool.
+    fn awaited_resource(&mut self, call: &ast::ExprCall) -> Option<&'static str> {
+        let last = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return None,
+        };
+        match last {
+            "connect" | "create_pool" => {
+                if !self.resolve_into_buf(&call.func) {
+                    return None;
+                }
+                match self.tasks.buf.as_str() {
+                    "asyncpg.connect" | "asyncpg.connection.connect" => {
+                        Some("an asyncpg connection")
+                    }
+                    "asyncpg.create_pool" | "asyncpg.pool.create_pool" => Some("an asyncpg pool"),
+                    "aiosqlite.connect" | "aiosqlite.core.connect" => {
+                        Some("an aiosqlite connection")
+                    }
+                    _ => None,
+                }
+            }
+            "acquire" => {
+                // `pool.acquire()` where `pool = await asyncpg.create_pool(...)`.
+                let Expr::Attribute(attr) = &*call.func else {
+                    return None;
+                };
+                let Expr::Name(pool) = &*attr.value else {
+                    return None;
+                };
+                let binding = self.resolver.model.lookup(self.scope, pool.id.as_str())?;
+                let Some(Site::Value(scope, Expr::Await(made))) = binding.site else {
+                    return None;
+                };
+                if binding.other_sites != 1 {
+                    return None;
+                }
+                let Expr::Call(made) = &*made.value else {
+                    return None;
+                };
+                let mut buf = String::new();
+                (self.resolver.qualified_name(scope, &made.func, &mut buf)
+                    && matches!(
+                        buf.as_str(),
+                        "asyncpg.create_pool" | "asyncpg.pool.create_pool"
+                    ))
+                .then_some("a connection acquired from an asyncpg pool")
+            }
+            _ => None,
+        }
+    }
+
+    /// `reader, writer = await asyncio.open_connection(...)`: the writer.
+    fn tasks_assigned_pair(&mut self, targets: &'a [Expr], value: &'a Expr) {
+        let [Expr::Tuple(pair)] = targets else {
+            return;
+        };
+        let (Some(Expr::Name(writer)), 2) = (pair.elts.get(1), pair.elts.len()) else {
+            return;
+        };
+        let Expr::Await(a) = value else {
+            return;
+        };
+        let Expr::Call(call) = &*a.value else {
+            return;
+        };
+        if self.tasks.frames.last().is_none_or(|f| f.def.is_none()) {
+            return;
+        }
+        if self.resolves_to_any(
+            &call.func,
+            &[
+                "asyncio.open_connection",
+                "asyncio.open_unix_connection",
+                "asyncio.streams.open_connection",
+            ],
+        ) {
+            self.note_resource(writer, call, "a `StreamWriter`");
+        }
+    }
+
+    pub(super) fn tasks_enter_loop(&mut self) {
+        self.frame().loop_depth += 1;
+    }
+
+    pub(super) fn tasks_exit_loop(&mut self) {
+        self.frame().loop_depth -= 1;
+    }
+
+    /// AD701 facts and checks for every call.
+    fn loop_lifecycle(&mut self, call: &'a ast::ExprCall) {
+        if !self.rules.contains(&LOOP_CLOSED_WITH_PENDING_TASKS) {
+            return;
+        }
+        if !self.frame().loops_run.is_empty() {
+            // A call handed a loop that was run: a helper that may clean it up.
+            let handed = call.arguments.args.iter().any(|a| {
+                matches!(a, Expr::Name(_) | Expr::Attribute(_))
+                    && self.tasks.frames.last().is_some_and(|f| {
+                        let text = self.source.get(a.range().to_std_range()).unwrap_or("");
+                        f.loops_run.contains(&text)
+                    })
+            });
+            if handed {
+                self.frame().loop_cleanup = true;
+            }
+        }
+        let (method, receiver) = match &*call.func {
+            Expr::Attribute(a) => (a.attr.as_str(), Some(&*a.value)),
+            Expr::Name(n) => (n.id.as_str(), None),
+            _ => return,
+        };
+        match (method, receiver) {
+            ("run_until_complete" | "run_forever", Some(receiver)) => {
+                let text = self.text(receiver.range());
+                self.frame().loops_run.push(text);
+            }
+            ("shutdown_asyncgens" | "all_tasks" | "cancel" | "_cancel_all_tasks", _) => {
+                self.frame().loop_cleanup = true;
+            }
+            ("gather", _) if returns_exceptions(call) => self.frame().loop_cleanup = true,
+            ("close", Some(receiver)) if call.arguments.is_empty() => {
+                let text = self.text(receiver.range());
+                let frame = self.frame();
+                if frame.loop_cleanup || !frame.loops_run.contains(&text) {
+                    return;
+                }
+                if self.resolver.type_of(self.scope, receiver, 0)
+                    == Some("asyncio.AbstractEventLoop")
+                {
+                    self.diagnostics.push(Diagnostic::new(
+                        &LOOP_CLOSED_WITH_PENDING_TASKS,
+                        format!("`{text}.close()` without cancelling and awaiting the pending tasks: they are destroyed while pending"),
+                        call.range(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Calls in any context (the blocking rules only look at async ones).
     pub(super) fn tasks_on_call(&mut self, call: &'a ast::ExprCall) {
+        self.loop_lifecycle(call);
+        if self.rules.contains(&CLIENT_PER_REQUEST)
+            && self.frame().loop_depth > 0
+            && let Some(what) = self.client_constructor(call)
+        {
+            self.diagnostics.push(Diagnostic::new(
+                &CLIENT_PER_REQUEST,
+                format!(
+                    "A new client ({what}) is created on every loop iteration: no connection reuse"
+                ),
+                call.range(),
+            ));
+        }
         let Expr::Attribute(attr) = &*call.func else {
             if let Expr::Name(_) = &*call.func {
                 self.tasks_on_named_call(call);
@@ -697,6 +950,7 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     pub(super) fn tasks_enter_for(&mut self, for_stmt: &'a ast::StmtFor) {
+        self.frame().loop_depth += 1;
         if for_stmt.is_async {
             self.tasks_note_suspension();
         }
@@ -709,6 +963,7 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     pub(super) fn tasks_exit_for(&mut self) {
+        self.frame().loop_depth -= 1;
         self.frame().loops.pop();
     }
 

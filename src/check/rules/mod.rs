@@ -22,6 +22,9 @@ pub mod ad505_blocking_database_call;
 pub mod ad506_blocking_socket_call;
 pub mod ad507_blocking_wait;
 pub mod ad509_blocking_configured_call;
+pub mod ad601_async_resource_leak;
+pub mod ad602_client_per_request;
+pub mod ad701_loop_closed_with_pending_tasks;
 pub mod ad702_shutdown_gather_raises;
 #[cfg(test)]
 mod fixture_expectations;
