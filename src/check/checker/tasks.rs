@@ -637,7 +637,27 @@ impl<'m, 'a> Checker<'m, 'a> {
         match (method, receiver) {
             ("run_until_complete" | "run_forever", Some(receiver)) => {
                 let text = self.text(receiver.range());
-                self.frame().loops_run.push(text);
+                // `loop.run_until_complete(self.shutdown())`: a project
+                // teardown function, which may cancel the tasks itself.
+                let teardown = call.arguments.args.first().is_some_and(|arg| {
+                    let Expr::Call(inner) = arg else {
+                        return false;
+                    };
+                    let name = match &*inner.func {
+                        Expr::Name(n) => n.id.as_str(),
+                        Expr::Attribute(a)
+                            if matches!(&*a.value, Expr::Name(s) if s.id.as_str() == "self" || s.id.as_str() == "cls") =>
+                        {
+                            a.attr.as_str()
+                        }
+                        _ => return false,
+                    };
+                    let name = name.to_ascii_lowercase();
+                    TEARDOWN_WORDS.iter().any(|w| name.contains(w))
+                });
+                let frame = self.frame();
+                frame.loops_run.push(text);
+                frame.loop_cleanup |= teardown;
             }
             ("shutdown_asyncgens" | "all_tasks" | "cancel" | "_cancel_all_tasks", _) => {
                 self.frame().loop_cleanup = true;

@@ -6,8 +6,11 @@ crate::declare_rule! {
     /// the `close()` in that function cancels and awaits the pending tasks or
     /// shuts down async generators: no `loop.shutdown_asyncgens()`, no
     /// `asyncio.all_tasks()`, no `.cancel()`, no `gather(...,
-    /// return_exceptions=True)`, and no call that is handed the loop (a
-    /// project helper such as `cancel_all_tasks(loop)`).
+    /// return_exceptions=True)`, no call that is handed the loop (a project
+    /// helper such as `cancel_all_tasks(loop)`), and no
+    /// `loop.run_until_complete(self.shutdown())`-style call of a project
+    /// function or method named for teardown (`shutdown`, `stop`, `close`,
+    /// `cleanup`...), which may do it.
     ///
     /// ## Why is this bad?
     /// Tasks still pending when the loop closes never finish: their `finally`
