@@ -113,6 +113,7 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad301_dangling_task::DANGLING_TASK,
     &rules::ad302_task_never_joined::TASK_NEVER_JOINED,
     &rules::ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
+    &rules::ad305_unbounded_gather::UNBOUNDED_GATHER,
     &rules::ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
     &rules::ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
     &rules::ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,

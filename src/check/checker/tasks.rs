@@ -17,7 +17,7 @@ use crate::check::rules::{
     ad102_get_event_loop::GET_EVENT_LOOP, ad301_dangling_task::DANGLING_TASK,
     ad302_task_never_joined::TASK_NEVER_JOINED,
     ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
-    ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
+    ad305_unbounded_gather::UNBOUNDED_GATHER, ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
     ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
     ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
     ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
@@ -44,6 +44,8 @@ pub(super) struct TasksState<'a> {
     /// ImportError:` bodies around the current node.
     version_guards: u32,
     buf: String,
+    /// AD305: the file mentions a semaphore or limiter anywhere (computed once).
+    uses_semaphore: Option<bool>,
 }
 
 /// Function names whose job is tearing down: errors ignored there on purpose.
@@ -91,6 +93,11 @@ struct Frame<'a> {
     resources: Vec<(&'a str, TextRange, TextSize, &'static str)>,
     /// Inside `for`/`while` bodies and comprehensions of this function.
     loop_depth: u32,
+    /// AD305: for each enclosing `for`, whether it iterates over data.
+    data_loops: Vec<bool>,
+    /// AD305: inside `async with <semaphore>`, or a semaphore was acquired.
+    sem_blocks: u32,
+    acquired_sem: bool,
     /// AD701: loops this function ran (`loop.run_until_complete`), as written.
     loops_run: Vec<&'a str>,
     /// AD701: something before this point cancels tasks, shuts down async
@@ -124,6 +131,7 @@ fn any_enabled(checker: &Checker<'_, '_>) -> bool {
         &ASYNC_RESOURCE_LEAK,
         &CLIENT_PER_REQUEST,
         &LOOP_CLOSED_WITH_PENDING_TASKS,
+        &UNBOUNDED_GATHER,
     ]
     .iter()
     .any(|r| checker.rules.contains(r))
@@ -206,13 +214,17 @@ impl<'m, 'a> Checker<'m, 'a> {
         let Expr::Call(call) = expr else {
             return None;
         };
+        self.is_gather(call).then_some(call)
+    }
+
+    /// `asyncio.gather(...)` by import tracking.
+    fn is_gather(&mut self, call: &ast::ExprCall) -> bool {
         let is_gather = match &*call.func {
             Expr::Attribute(a) => a.attr.as_str() == "gather",
             Expr::Name(n) => n.id.as_str() == "gather",
             _ => false,
         };
-        (is_gather && self.resolves_to_any(&call.func, &["asyncio.gather", "asyncio.tasks.gather"]))
-            .then_some(call)
+        is_gather && self.resolves_to_any(&call.func, &["asyncio.gather", "asyncio.tasks.gather"])
     }
 
     /// Every gathered awaitable is a task cancelled earlier in this function.
@@ -683,9 +695,161 @@ impl<'m, 'a> Checker<'m, 'a> {
         }
     }
 
+    /// Data, not a bounded or literal collection: names, attributes,
+    /// subscripts, calls other than `range()` (through `enumerate`/`zip`...),
+    /// comprehensions over those.
+    fn is_data_iterable(&mut self, iter: &Expr, depth: u8) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        match iter {
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
+            Expr::Call(call) => {
+                let name = match &*call.func {
+                    Expr::Name(n) => n.id.as_str(),
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    _ => return true,
+                };
+                match name {
+                    "range" => false,
+                    "enumerate" | "zip" | "reversed" | "sorted" | "list" | "tuple" | "set"
+                    | "iter" | "chain" => call
+                        .arguments
+                        .args
+                        .iter()
+                        .any(|a| self.is_data_iterable(a, depth + 1)),
+                    _ => true,
+                }
+            }
+            Expr::ListComp(c) => self.comprehension_over_data(&c.generators, depth),
+            Expr::Generator(c) => self.comprehension_over_data(&c.generators, depth),
+            Expr::SetComp(c) => self.comprehension_over_data(&c.generators, depth),
+            Expr::BinOp(b) => {
+                self.is_data_iterable(&b.left, depth + 1)
+                    || self.is_data_iterable(&b.right, depth + 1)
+            }
+            _ => false,
+        }
+    }
+
+    fn comprehension_over_data(&mut self, generators: &[ast::Comprehension], depth: u8) -> bool {
+        generators
+            .first()
+            .is_some_and(|g| !g.is_async && self.is_data_iterable(&g.iter, depth + 1))
+    }
+
+    /// `*(f(x) for x in data)`, `*map(f, data)`, or a name bound to such a
+    /// comprehension: the unbounded argument of a gather.
+    fn unbounded_star(&mut self, value: &Expr, follow_name: bool) -> bool {
+        match value {
+            Expr::Generator(g) => {
+                matches!(&*g.elt, Expr::Call(_)) && self.comprehension_over_data(&g.generators, 0)
+            }
+            Expr::ListComp(g) => {
+                matches!(&*g.elt, Expr::Call(_)) && self.comprehension_over_data(&g.generators, 0)
+            }
+            Expr::Call(call) => {
+                matches!(&*call.func, Expr::Name(n) if n.id.as_str() == "map")
+                    && call
+                        .arguments
+                        .args
+                        .get(1)
+                        .is_some_and(|a| self.is_data_iterable(a, 0))
+            }
+            Expr::Name(n) if follow_name => {
+                let Some(binding) = self.resolver.model.lookup(self.scope, n.id.as_str()) else {
+                    return false;
+                };
+                if binding.other_sites != 1 {
+                    return false;
+                }
+                match binding.site {
+                    Some(Site::Value(scope, value)) if scope == self.scope => {
+                        self.unbounded_star(value, false)
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn limited_here(&mut self) -> bool {
+        let frame = self.frame();
+        if frame.sem_blocks > 0 || frame.acquired_sem {
+            return true;
+        }
+        let source = self.source;
+        *self.tasks.uses_semaphore.get_or_insert_with(|| {
+            let bytes = source.as_bytes();
+            [
+                "Semaphore",
+                "semaphore",
+                "CapacityLimiter",
+                "Limiter",
+                "limiter",
+            ]
+            .iter()
+            .any(|w| memchr::memmem::find(bytes, w.as_bytes()).is_some())
+        })
+    }
+
+    /// AD305 for one call.
+    fn check_unbounded(&mut self, call: &'a ast::ExprCall) {
+        let last = match &*call.func {
+            Expr::Attribute(a) => a.attr.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return,
+        };
+        match last {
+            "gather" => {
+                let unbounded = call.arguments.args.iter().any(|a| match a {
+                    Expr::Starred(s) => self.unbounded_star(&s.value, true),
+                    _ => false,
+                });
+                if unbounded && self.is_gather(call) && !self.in_teardown() && !self.limited_here()
+                {
+                    self.diagnostics.push(Diagnostic::new(
+                        &UNBOUNDED_GATHER,
+                        "`gather()` starts one coroutine per item of the data at once: unbounded concurrency",
+                        call.range(),
+                    ));
+                }
+            }
+            "create_task" | "start_soon" | "ensure_future" => {
+                if !self.frame().data_loops.iter().any(|d| *d) || self.in_teardown() {
+                    return;
+                }
+                let spawns = match &*call.func {
+                    Expr::Attribute(_) if last != "ensure_future" => true,
+                    _ => self.is_task_spawn(call),
+                };
+                if spawns && !self.limited_here() {
+                    let written = self.text(call.func.range());
+                    self.diagnostics.push(Diagnostic::new(
+                        &UNBOUNDED_GATHER,
+                        format!("`{written}()` in a loop over data starts one task per item at once: unbounded concurrency"),
+                        call.range(),
+                    ));
+                }
+            }
+            "acquire" => {
+                if let Expr::Attribute(a) = &*call.func
+                    && looks_like_limiter(self.text(a.value.range()))
+                {
+                    self.frame().acquired_sem = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Calls in any context (the blocking rules only look at async ones).
     pub(super) fn tasks_on_call(&mut self, call: &'a ast::ExprCall) {
         self.loop_lifecycle(call);
+        if self.rules.contains(&UNBOUNDED_GATHER) {
+            self.check_unbounded(call);
+        }
         if self.rules.contains(&CLIENT_PER_REQUEST)
             && self.frame().loop_depth > 0
             && let Some(what) = self.client_constructor(call)
@@ -970,6 +1134,8 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     pub(super) fn tasks_enter_for(&mut self, for_stmt: &'a ast::StmtFor) {
+        let data = !for_stmt.is_async && self.is_data_iterable(&for_stmt.iter, 0);
+        self.frame().data_loops.push(data);
         self.frame().loop_depth += 1;
         if for_stmt.is_async {
             self.tasks_note_suspension();
@@ -983,6 +1149,7 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     pub(super) fn tasks_exit_for(&mut self) {
+        self.frame().data_loops.pop();
         self.frame().loop_depth -= 1;
         self.frame().loops.pop();
     }
@@ -1336,7 +1503,22 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// `with contextlib.suppress(asyncio.CancelledError):` acts as a handler
     /// around its body; `async with` suspends.
-    pub(super) fn tasks_enter_with(&mut self, with: &'a ast::StmtWith) -> bool {
+    pub(super) fn tasks_enter_with(&mut self, with: &'a ast::StmtWith) -> WithState {
+        let limiter = with.is_async
+            && with
+                .items
+                .iter()
+                .any(|item| looks_like_limiter(self.text(item.context_expr.range())));
+        if limiter {
+            self.frame().sem_blocks += 1;
+        }
+        WithState {
+            suppress: self.enter_suppress(with),
+            limiter,
+        }
+    }
+
+    fn enter_suppress(&mut self, with: &'a ast::StmtWith) -> bool {
         if with.is_async {
             self.tasks_note_suspension();
         }
@@ -1374,8 +1556,11 @@ impl<'m, 'a> Checker<'m, 'a> {
         false
     }
 
-    pub(super) fn tasks_exit_with(&mut self, opened: bool) {
-        if !opened {
+    pub(super) fn tasks_exit_with(&mut self, state: WithState) {
+        if state.limiter {
+            self.frame().sem_blocks -= 1;
+        }
+        if !state.suppress {
             return;
         }
         let region = self.frame().regions.pop().unwrap_or_default();
@@ -1505,6 +1690,19 @@ impl HandlerScan<'_> {
             other => self.is_name(other),
         }
     }
+}
+
+/// What entering a `with` opened, for the exit hook.
+#[derive(Clone, Copy)]
+pub(super) struct WithState {
+    suppress: bool,
+    limiter: bool,
+}
+
+/// `sem`, `self._semaphore`, `limiter`, `self.rate_limit`: a concurrency cap.
+fn looks_like_limiter(written: &str) -> bool {
+    let lower = written.to_ascii_lowercase();
+    lower.contains("sem") || lower.contains("limit")
 }
 
 /// `return_exceptions=True` (a literal).

@@ -9,6 +9,7 @@ pub mod ad102_get_event_loop;
 pub mod ad301_dangling_task;
 pub mod ad302_task_never_joined;
 pub mod ad303_gather_exceptions_unchecked;
+pub mod ad305_unbounded_gather;
 pub mod ad306_taskgroup_plain_except;
 pub mod ad307_requires_newer_python;
 pub mod ad401_cancellation_swallowed;
