@@ -2,6 +2,8 @@
 //! the context (which scope, async or not) and dispatches to the rules. Rules
 //! never walk the tree themselves.
 
+mod tasks;
+
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -23,6 +25,8 @@ pub struct RunContext {
     pub library: Library,
     pub blocking: BlockingTable,
     pub project: ProjectContext,
+    /// The oldest Python the checked code must run on (version-aware rules).
+    pub target_version: crate::config::PythonVersion,
 }
 
 pub struct Checker<'m, 'a> {
@@ -47,6 +51,8 @@ pub struct Checker<'m, 'a> {
     pub notebook: bool,
     /// Whole-project facts about this module, built during the walk.
     pub summary: SummaryBuilder<'a>,
+    /// State of the task/cancellation/version rules (see `checker/tasks.rs`).
+    tasks: tasks::TasksState<'a>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,6 +69,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             pending_usage: None,
             notebook: false,
             summary,
+            tasks: tasks::TasksState::default(),
             source,
             resolver: Resolver::new(model, &run.library),
             run,
@@ -433,6 +440,8 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
 
 impl<'m, 'a> Checker<'m, 'a> {
     fn visit_stmt_inner(&mut self, stmt: &'a Stmt) {
+        // Task/cancellation/version rules (checker/tasks.rs): facts before children.
+        self.tasks_before_stmt(stmt);
         match stmt {
             Stmt::FunctionDef(def) => {
                 builder_walks::walk_function_header(self, def);
@@ -446,7 +455,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                     unknown_decorator,
                 );
                 let previous = self.enter(def.range().start(), def.is_async);
+                self.tasks_enter_function(def);
                 self.visit_body(&def.body);
+                self.tasks_exit_function();
                 self.leave(previous);
                 self.summary.exit_function();
             }
@@ -465,12 +476,20 @@ impl<'m, 'a> Checker<'m, 'a> {
                 self.leave(previous);
                 self.summary.exit_class();
             }
-            Stmt::If(if_stmt)
-                if self.scope == ScopeId::MODULE && collect::is_main_guard(&if_stmt.test) =>
-            {
-                let was = std::mem::replace(&mut self.summary.in_main_guard, true);
+            Stmt::If(if_stmt) => {
+                let main_guard =
+                    self.scope == ScopeId::MODULE && collect::is_main_guard(&if_stmt.test);
+                let was = self.summary.in_main_guard;
+                self.summary.in_main_guard = was || main_guard;
+                let guard = self.tasks_enter_if(if_stmt);
                 visitor::walk_stmt(self, stmt);
+                self.tasks_exit_if(guard);
                 self.summary.in_main_guard = was;
+            }
+            Stmt::While(_) => {
+                self.tasks_enter_loop();
+                visitor::walk_stmt(self, stmt);
+                self.tasks_exit_loop();
             }
             Stmt::Expr(expr_stmt) => {
                 self.set_usage(&expr_stmt.value, PendingUsage::Known(Usage::Discarded));
@@ -509,7 +528,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                         is_async: for_stmt.is_async,
                     }),
                 );
+                self.tasks_enter_for(for_stmt);
                 visitor::walk_stmt(self, stmt);
+                self.tasks_exit_for();
             }
             Stmt::Try(try_stmt) => {
                 let catches = try_stmt
@@ -517,13 +538,19 @@ impl<'m, 'a> Checker<'m, 'a> {
                     .iter()
                     .any(handler_catches_blocking_io_error);
                 self.expects_blocking_io_error += u32::from(catches);
+                let shim = self.tasks_enter_try_body(try_stmt);
                 self.visit_body(&try_stmt.body);
+                let region = self.tasks_exit_try_body(try_stmt, shim);
                 self.expects_blocking_io_error -= u32::from(catches);
                 for handler in &try_stmt.handlers {
+                    self.tasks_enter_handler(try_stmt, handler, region);
                     self.visit_except_handler(handler);
+                    self.tasks_exit_handler();
                 }
                 self.visit_body(&try_stmt.orelse);
+                self.tasks_enter_finally();
                 self.visit_body(&try_stmt.finalbody);
+                self.tasks_exit_finally();
             }
             Stmt::With(with) => {
                 if !with.is_async && self.in_async_context() {
@@ -533,6 +560,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                     hooks::await_outside_async(self, stmt.range(), "async with");
                 }
                 hooks::check_with_items(self, with);
+                let opened = self.tasks_enter_with(with);
                 for item in &with.items {
                     self.set_usage(
                         &item.context_expr,
@@ -543,6 +571,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                     self.visit_with_item(item);
                 }
                 self.visit_body(&with.body);
+                self.tasks_exit_with(opened);
             }
             _ => visitor::walk_stmt(self, stmt),
         }
@@ -571,6 +600,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                     self.target.clear();
                 }
                 self.check_blocking_call(call);
+                self.tasks_on_call(call);
                 self.record_call(call, usage, by_import);
                 self.visit_expr(&call.func);
                 // Functions passed as arguments are callbacks: callable from anywhere.
@@ -591,6 +621,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                     hooks::await_outside_async(self, expr.range(), "await");
                 }
                 hooks::check_await(self, await_expr);
+                self.tasks_on_await(await_expr);
                 self.set_usage(&await_expr.value, PendingUsage::Known(Usage::Awaited));
                 visitor::walk_expr(self, expr);
             }
@@ -598,13 +629,22 @@ impl<'m, 'a> Checker<'m, 'a> {
                 self.summary.current().is_generator = true;
                 visitor::walk_expr(self, expr);
             }
-            Expr::ListComp(ast::ExprListComp { generators, .. })
-            | Expr::SetComp(ast::ExprSetComp { generators, .. })
-            | Expr::DictComp(ast::ExprDictComp { generators, .. })
-                if generators.iter().any(|g| g.is_async) && !self.may_await() =>
-            {
-                hooks::await_outside_async(self, expr.range(), "asynchronous comprehension");
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                let generators = match expr {
+                    Expr::ListComp(c) => &c.generators,
+                    Expr::SetComp(c) => &c.generators,
+                    Expr::DictComp(c) => &c.generators,
+                    Expr::Generator(c) => &c.generators,
+                    _ => unreachable!("matched above"),
+                };
+                let async_comprehension =
+                    !matches!(expr, Expr::Generator(_)) && generators.iter().any(|g| g.is_async);
+                if async_comprehension && !self.may_await() {
+                    hooks::await_outside_async(self, expr.range(), "asynchronous comprehension");
+                }
+                self.tasks_enter_loop();
                 visitor::walk_expr(self, expr);
+                self.tasks_exit_loop();
             }
             _ => visitor::walk_expr(self, expr),
         }

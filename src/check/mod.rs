@@ -5,6 +5,7 @@
 pub mod blocking;
 pub mod checker;
 pub mod discovery;
+pub mod flow;
 pub mod library;
 #[cfg(test)]
 mod mutation_tests;
@@ -40,6 +41,7 @@ impl RunContext {
             library: library::Library::new(&configured_types(&settings.blocking_calls)),
             blocking: blocking::BlockingTable::new(&settings.blocking_calls),
             project: project::ProjectContext::default(),
+            target_version: settings.target_version,
         }
     }
 

@@ -1,0 +1,58 @@
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports unbounded fan-out over data:
+    /// - `asyncio.gather(*<comprehension or generator>)` whose items are calls
+    ///   and whose iterable is data (a name, attribute, subscript, or a call
+    ///   other than `range()`), `asyncio.gather(*map(f, data))`, and
+    ///   `asyncio.gather(*coros)` where `coros` was built that way in the same
+    ///   function;
+    /// - `asyncio.create_task(...)`, `loop.create_task(...)`,
+    ///   `tg.create_task(...)` and anyio's `tg.start_soon(...)` inside a `for`
+    ///   loop over data.
+    ///
+    /// ## Why is this bad?
+    /// Every item starts at once: with ten items that is fine, with a hundred
+    /// thousand it opens a hundred thousand sockets, exhausts the connection
+    /// pool ("Connection pool exhausted", "Too many open files") or memory, and
+    /// overloads the server on the other side. A semaphore caps how many run
+    /// at the same time.
+    ///
+    /// Not reported: `range(...)` of anything (worker pools such as `for _ in
+    /// range(self.workers)`), literal iterables, items that are not calls
+    /// (existing tasks), gathers in teardown code (`close()`, `shutdown()`,
+    /// `finally:` blocks), calls inside an `async with <semaphore>` block or
+    /// after a semaphore `acquire()` in the function, and any file that uses a
+    /// `Semaphore`/`CapacityLimiter` at all (the called coroutine may acquire
+    /// it; looking into the called coroutine across modules needs the project
+    /// call graph).
+    ///
+    /// ## Example
+    /// ```python
+    /// import asyncio
+    ///
+    /// async def download_all(client, urls):
+    ///     return await asyncio.gather(*(client.get(url) for url in urls))
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// import asyncio
+    ///
+    /// async def download_all(client, urls):
+    ///     limit = asyncio.Semaphore(20)
+    ///
+    ///     async def get(url):
+    ///         async with limit:
+    ///             return await client.get(url)
+    ///
+    ///     return await asyncio.gather(*(get(url) for url in urls))
+    /// ```
+    pub static UNBOUNDED_GATHER = {
+        code: "AD305",
+        name: "unbounded-gather",
+        knowledge: "pool-exhausted",
+        default_enabled: true,
+        origin: Static,
+        help: "Bound the concurrency: acquire an `asyncio.Semaphore(N)` in the coroutine, or use a fixed pool of workers",
+    };
+}

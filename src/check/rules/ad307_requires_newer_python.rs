@@ -1,0 +1,60 @@
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports asyncio features newer than the configured `target-version`:
+    /// `asyncio.TaskGroup`, `asyncio.timeout()`, `asyncio.timeout_at()`,
+    /// `asyncio.Runner`, `asyncio.Barrier` and `except*` (3.11);
+    /// `asyncio.eager_task_factory` (3.12); `Queue.shutdown()` on an
+    /// `asyncio.Queue` (3.13). A `from asyncio import TaskGroup` is reported on
+    /// the import, which is where an old Python fails; uses of that name are not
+    /// reported again.
+    ///
+    /// ## Why is this bad?
+    /// On an older Python the attribute does not exist (`AttributeError:
+    /// module 'asyncio' has no attribute 'TaskGroup'`, or an `ImportError`), and
+    /// `except*` is a `SyntaxError`: the code fails only when run on the old
+    /// version your project still supports.
+    ///
+    /// Not reported: code inside an `if` that tests `sys.version_info` (or a
+    /// `PY311`-style constant, or `hasattr(...)`), and imports inside a `try`
+    /// that handles `ImportError` (compat shims). Names bound that way are
+    /// guarded everywhere they are used.
+    ///
+    /// ## Example
+    /// ```python
+    /// import asyncio
+    ///
+    /// async def main(urls):
+    ///     async with asyncio.TaskGroup() as tg:
+    ///         for url in urls:
+    ///             tg.create_task(fetch(url))
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// import sys
+    ///
+    /// if sys.version_info >= (3, 11):
+    ///     from asyncio import TaskGroup
+    /// else:
+    ///     from taskgroup import TaskGroup
+    ///
+    /// async def main(urls):
+    ///     async with TaskGroup() as tg:
+    ///         for url in urls:
+    ///             tg.create_task(fetch(url))
+    /// ```
+    ///
+    /// ## Python versions
+    /// The target version comes from `target-version` in the configuration, or
+    /// `requires-python` in `pyproject.toml` (default 3.9). Backports:
+    /// `taskgroup` (TaskGroup, Runner, timeout), `async-timeout`,
+    /// `exceptiongroup` (`ExceptionGroup`, `catch()` for `except*`).
+    pub static REQUIRES_NEWER_PYTHON = {
+        code: "AD307",
+        name: "requires-newer-python",
+        knowledge: "exception-group",
+        default_enabled: true,
+        origin: Static,
+        help: "Guard it with `if sys.version_info >= (...)`, use a backport (`taskgroup`, `async-timeout`, `exceptiongroup`), or raise the target version",
+    };
+}
