@@ -115,6 +115,7 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad104_signal_handler_off_main_thread::SIGNAL_HANDLER_OFF_MAIN_THREAD,
     &rules::ad201_unawaited_coroutine::UNAWAITED_COROUTINE,
     &rules::ad202_await_non_awaitable::AWAIT_NON_AWAITABLE,
+    &rules::ad203_coroutine_reused::COROUTINE_REUSED,
     &rules::ad204_async_for_over_sync_iterable::ASYNC_FOR_OVER_SYNC_ITERABLE,
     &rules::ad205_context_manager_mismatch::CONTEXT_MANAGER_MISMATCH,
     &rules::ad206_await_outside_async::AWAIT_OUTSIDE_ASYNC,

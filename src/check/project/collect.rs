@@ -183,6 +183,16 @@ impl<'a> SummaryBuilder<'a> {
                         Usage::AssignedUnread
                     };
                 }
+                // AD203: the name holds this call's value only if no other
+                // call is assigned to it.
+                let single = open.assigned.iter().filter(|(_, n)| n == name).count() == 1;
+                if single
+                    && read.contains(name)
+                    && let Some(second) = super::reuse::second_await(&def.body, name)
+                {
+                    let f = &mut self.summary.functions[open.index as usize];
+                    f.extra_mut().reused.push((*call as u32, second));
+                }
             }
         }
         let start = self.summary.calls.len() as u32;

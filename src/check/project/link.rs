@@ -18,6 +18,7 @@ use crate::check::rules::{
     ad104_signal_handler_off_main_thread::SIGNAL_HANDLER_OFF_MAIN_THREAD,
     ad201_unawaited_coroutine::{LIBRARY_COROUTINES, UNAWAITED_COROUTINE},
     ad202_await_non_awaitable::AWAIT_NON_AWAITABLE,
+    ad203_coroutine_reused::COROUTINE_REUSED,
     ad204_async_for_over_sync_iterable::ASYNC_FOR_OVER_SYNC_ITERABLE,
     ad205_context_manager_mismatch::CONTEXT_MANAGER_MISMATCH,
     ad508_blocking_via_helper::BLOCKING_VIA_HELPER,
@@ -643,6 +644,42 @@ fn coroutine_usage(
                     });
                 }
                 _ => {}
+            }
+        }
+        // AD203: a stored coroutine awaited twice.
+        if rules.contains(&COROUTINE_REUSED) {
+            let calls = project.calls(*f_ref);
+            for (call, second) in &caller.extra().reused {
+                let Some(site) = calls.get(*call as usize) else {
+                    continue;
+                };
+                let library = match site.callee {
+                    Callee::Qualified(q) if LIBRARY_COROUTINES.contains(&summary.str(q)) => {
+                        Some(summary.str(q).to_string())
+                    }
+                    _ => None,
+                };
+                let target = resolved[g].get(*call as usize).copied().flatten();
+                let coroutine_fn = match target {
+                    Some(Target::Function(c)) => {
+                        let def = project.function(c);
+                        (def.is_async && !def.is_generator && !def.unknown_decorator)
+                            .then(|| project.qualname(c).to_string())
+                    }
+                    _ => None,
+                };
+                let Some(name) = library.or(coroutine_fn) else {
+                    continue;
+                };
+                findings.push(ProjectFinding {
+                    module,
+                    diagnostic: Diagnostic::new(
+                        &COROUTINE_REUSED,
+                        format!("The coroutine from `{name}()` is awaited a second time: a coroutine runs only once"),
+                        *second,
+                    ),
+                    related: vec![(module, site.range, "the coroutine is created here".to_string())],
+                });
             }
         }
         // `await self.close` (a coroutine function, not called).

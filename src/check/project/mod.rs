@@ -6,6 +6,7 @@
 
 pub mod collect;
 pub mod link;
+pub mod reuse;
 
 use ruff_text_size::TextRange;
 use rustc_hash::FxHashSet;
@@ -142,6 +143,9 @@ pub struct FunctionExtra {
     pub blocking: Option<BlockingFact>,
     /// `await f` / `await self.m` without a call: (what, where).
     pub awaited_references: Vec<(Callee, TextRange)>,
+    /// `c = f(); await c; await c`: (call index within the function, the
+    /// second `await`).
+    pub reused: Vec<(u32, TextRange)>,
     /// Calls that start an event loop (`asyncio.run`, `run_until_complete`).
     pub loop_starts: Vec<(TextRange, Box<str>)>,
     /// Calls that must not run off the loop's thread, and `signal.signal`.
@@ -152,6 +156,7 @@ static NO_EXTRA: FunctionExtra = FunctionExtra {
     thread_entries: Vec::new(),
     blocking: None,
     awaited_references: Vec::new(),
+    reused: Vec::new(),
     loop_starts: Vec::new(),
     thread_unsafe_calls: Vec::new(),
 };

@@ -11,6 +11,7 @@ pub mod ad103_loop_api_from_thread;
 pub mod ad104_signal_handler_off_main_thread;
 pub mod ad201_unawaited_coroutine;
 pub mod ad202_await_non_awaitable;
+pub mod ad203_coroutine_reused;
 pub mod ad204_async_for_over_sync_iterable;
 pub mod ad205_context_manager_mismatch;
 pub mod ad206_await_outside_async;
