@@ -13,6 +13,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub module_name: Option<String>,
     pub is_package: bool,
+    /// The name the file has as part of a namespace package (directories
+    /// without `__init__.py` up to a source root): `ns.pkg.mod` for
+    /// `src/ns/pkg/mod.py`. `None` when it equals `module_name`.
+    pub namespace_name: Option<String>,
 }
 
 /// Something that could not be walked (a directory without permission, a
@@ -162,19 +166,75 @@ pub fn with_module_names(mut paths: Vec<PathBuf>) -> Vec<SourceFile> {
         .filter(|p| p.file_name().is_some_and(|n| n == "__init__.py"))
         .filter_map(|p| p.parent())
         .collect();
-    let names: Vec<(Option<String>, bool)> = paths
+    let mut roots = rustc_hash::FxHashMap::default();
+    let names: Vec<(Option<String>, bool, Option<String>)> = paths
         .iter()
-        .map(|path| module_name(path, &package_dirs))
+        .map(|path| {
+            let (name, is_package) = module_name(path, &package_dirs);
+            let namespace = name
+                .as_deref()
+                .and_then(|n| namespace_name(path, n, is_package, &mut roots))
+                .filter(|ns| Some(ns) != name.as_ref());
+            (name, is_package, namespace)
+        })
         .collect();
     paths
         .into_iter()
         .zip(names)
-        .map(|(path, (module_name, is_package))| SourceFile {
-            path,
-            module_name,
-            is_package,
-        })
+        .map(
+            |(path, (module_name, is_package, namespace_name))| SourceFile {
+                path,
+                module_name,
+                is_package,
+                namespace_name,
+            },
+        )
         .collect()
+}
+
+/// How deep a namespace package may go above the last `__init__.py`.
+const MAX_NAMESPACE_DEPTH: usize = 4;
+
+/// Extends a module name through directories without `__init__.py`
+/// (namespace packages, PEP 420) up to a source root: a directory named
+/// `src` or `lib`, one holding `pyproject.toml`/`setup.py`/`setup.cfg`, or
+/// the current directory. No root within a few levels: no namespace name.
+fn namespace_name(
+    path: &Path,
+    module_name: &str,
+    is_package: bool,
+    roots: &mut rustc_hash::FxHashMap<PathBuf, bool>,
+) -> Option<String> {
+    // The directory the package-derived name starts in.
+    let depth = module_name.split('.').count() - usize::from(!is_package);
+    let mut dir = path.parent()?;
+    for _ in 0..depth {
+        dir = dir.parent()?;
+    }
+    let mut extra: Vec<&str> = Vec::new();
+    for _ in 0..=MAX_NAMESPACE_DEPTH {
+        let is_root = dir.as_os_str().is_empty()
+            || *roots.entry(dir.to_path_buf()).or_insert_with(|| {
+                dir.file_name().is_some_and(|n| n == "src" || n == "lib")
+                    || ["pyproject.toml", "setup.py", "setup.cfg"]
+                        .iter()
+                        .any(|marker| dir.join(marker).is_file())
+            });
+        if is_root {
+            if extra.is_empty() {
+                return None;
+            }
+            extra.reverse();
+            return Some(format!("{}.{module_name}", extra.join(".")));
+        }
+        let name = dir.file_name()?.to_str()?;
+        if !is_identifier(name) {
+            return None;
+        }
+        extra.push(name);
+        dir = dir.parent()?;
+    }
+    None
 }
 
 fn module_name(path: &Path, package_dirs: &FxHashSet<&Path>) -> (Option<String>, bool) {

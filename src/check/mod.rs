@@ -50,7 +50,7 @@ impl RunContext {
     pub fn for_project(settings: &Settings, files: &[SourceFile]) -> Self {
         let mut run = RunContext::new(settings);
         for f in files {
-            if let Some(name) = &f.module_name {
+            for name in f.module_name.iter().chain(&f.namespace_name) {
                 let head = name.split('.').next().unwrap_or(name);
                 run.project.top_level.insert(head.to_string());
             }
@@ -417,7 +417,11 @@ fn check_file(
                 diagnostics: result.diagnostics,
                 cell_starts: None,
             };
-            (findings, result.summary, result.suppressions)
+            let summary = result.summary.map(|mut s| {
+                s.namespace_name = file.namespace_name.as_deref().map(Into::into);
+                s
+            });
+            (findings, summary, result.suppressions)
         }
         Err(error) => (
             unreadable(file.path.clone(), display, error.to_string(), rules),
@@ -465,6 +469,7 @@ mod tests {
             path,
             module_name: None,
             is_package: false,
+            namespace_name: None,
         }
     }
 

@@ -68,7 +68,7 @@ impl<'s> Project<'s> {
         let mut offsets = Vec::with_capacity(modules.len());
         let mut total = 0;
         for (i, m) in modules.iter().enumerate() {
-            if let Some(name) = &m.module_name {
+            for name in m.module_name.iter().chain(&m.namespace_name) {
                 // Two files claiming one module name: the first (in path order) wins.
                 by_name.entry(&**name).or_insert(i as u32);
             }

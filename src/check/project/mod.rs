@@ -212,6 +212,8 @@ pub enum Export {
 #[derive(Debug, Clone, Default)]
 pub struct ModuleSummary {
     pub module_name: Option<Box<str>>,
+    /// Its name as part of a namespace package, when that differs.
+    pub namespace_name: Option<Box<str>>,
     pub is_package: bool,
     /// Every name the summary mentions, back to back.
     pub text: String,
