@@ -296,5 +296,13 @@ mod tests {
             by_path("scripts/run.py").module_name.as_deref(),
             Some("run")
         );
+        // `scripts` has no `__init__.py`: importable as a namespace package
+        // from the current directory.
+        assert_eq!(
+            by_path("scripts/run.py").namespace_name.as_deref(),
+            Some("scripts.run")
+        );
+        // `src` is a source root, not a package.
+        assert_eq!(by_path("src/app/db/pool.py").namespace_name, None);
     }
 }
