@@ -285,7 +285,10 @@ fn list_rules(format: ListFormat) -> ExitCode {
                     (_, true) => "on",
                     (_, false) => "opt-in",
                 };
-                println!("{:<6} {:<34} {:<7} {}", r.code, r.name, flag, r.summary());
+                let summary = r.summary();
+                // The first sentence: one line per rule on a terminal.
+                let first = summary.split(". ").next().unwrap_or(&summary).trim_end_matches('.');
+                println!("{:<6} {:<34} {:<7} {first}", r.code, r.name, flag);
             }
         }
         ListFormat::Json => {
