@@ -1,0 +1,357 @@
+//! The pipeline: scanner → normaliser → traceback assembler → signatures →
+//! findings aggregated by (id, subject), in bounded memory.
+
+use std::io::{self, Read};
+
+use super::input::{Mode, Scanner};
+use super::normalize::{Line, Normalizer};
+use super::signatures::{self, CodeRef, Ctx, Hit, Role};
+use super::traceback::{Assembler, Event, Exception, Frame, Traceback};
+use super::versions::{self, PyVersion};
+
+/// Distinct findings kept; more of the same id are merged into the first.
+const MAX_FINDINGS: usize = 200;
+/// Input line numbers kept per finding (the count is exact).
+const MAX_INPUT_LINES: usize = 20;
+/// Frames and code references kept per finding.
+const MAX_FRAMES: usize = 40;
+const MAX_REFS: usize = 20;
+/// Lines after an asyncio log message that may carry its task repr or the
+/// creation traceback.
+const LOOKAHEAD: u64 = 4;
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub id: &'static str,
+    pub diagnosis: String,
+    pub subject: Option<String>,
+    pub input_lines: Vec<u64>,
+    pub occurrences: u64,
+    /// Frames of the tracebacks it was found in (innermost last).
+    pub frames: Vec<Frame>,
+    /// Places the input names outright (task reprs, warning locations).
+    pub refs: Vec<CodeRef>,
+    pub python: PyVersion,
+}
+
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    /// The version printed anywhere in the input.
+    pub python: PyVersion,
+    pub lines: u64,
+    pub bytes: u64,
+    pub tracebacks: u64,
+}
+
+struct Pending {
+    hits: Vec<Hit>,
+    line: u64,
+    python: PyVersion,
+    frames: Vec<Frame>,
+}
+
+#[derive(Default)]
+struct Aggregator {
+    analysis: Analysis,
+    pending: Option<Pending>,
+}
+
+impl Aggregator {
+    fn add(&mut self, hit: Hit, lines: &[u64], frames: &[Frame], python: PyVersion) {
+        let findings = &mut self.analysis.findings;
+        let idx = findings
+            .iter()
+            .position(|f| f.id == hit.id && f.subject == hit.subject)
+            .or_else(|| {
+                (findings.len() >= MAX_FINDINGS)
+                    .then(|| findings.iter().position(|f| f.id == hit.id))
+                    .flatten()
+            });
+        let f = match idx {
+            Some(i) => &mut findings[i],
+            None if findings.len() < MAX_FINDINGS => {
+                findings.push(Finding {
+                    id: hit.id,
+                    diagnosis: hit.diagnosis,
+                    subject: hit.subject,
+                    input_lines: Vec::new(),
+                    occurrences: 0,
+                    frames: Vec::new(),
+                    refs: Vec::new(),
+                    python: PyVersion::default(),
+                });
+                findings.last_mut().expect("just pushed")
+            }
+            None => return,
+        };
+        f.occurrences += 1;
+        for l in lines {
+            if f.input_lines.len() < MAX_INPUT_LINES && !f.input_lines.contains(l) && *l > 0 {
+                f.input_lines.push(*l);
+            }
+        }
+        for fr in frames {
+            if f.frames.len() < MAX_FRAMES && !f.frames.contains(fr) {
+                f.frames.push(fr.clone());
+            }
+        }
+        for r in hit.refs {
+            if f.refs.len() < MAX_REFS && !f.refs.contains(&r) {
+                f.refs.push(r);
+            }
+        }
+        f.python.merge(python);
+    }
+
+    fn flush_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            for h in p.hits {
+                self.add(h, &[p.line], &p.frames, p.python);
+            }
+        }
+    }
+
+    /// Lines right after an asyncio log message: `task: <Task ...>` names
+    /// the coroutine and where it was.
+    fn enrich(&mut self, line: &Line) {
+        let Some(p) = &mut self.pending else { return };
+        let t = line.text.trim_start();
+        let is_repr = [
+            "task: <",
+            "future: <",
+            "handle: <",
+            "transport: <",
+            "client_session: <",
+        ]
+        .iter()
+        .any(|k| t.starts_with(k));
+        if !is_repr {
+            return;
+        }
+        let refs = signatures::repr_refs(t, line.no, "task");
+        for h in &mut p.hits {
+            if matches!(h.id, "task-destroyed-pending" | "exception-never-retrieved") {
+                if h.subject.is_none() {
+                    h.subject = refs
+                        .first()
+                        .and_then(|r| r.function.as_ref().map(|f| format!("{f}()")));
+                }
+                h.refs.extend(refs.iter().cloned());
+            }
+        }
+    }
+
+    fn line(&mut self, line: &Line) {
+        let hits = signatures::line_hits(&line.text, line.no);
+        if hits.is_empty() {
+            return;
+        }
+        self.flush_pending();
+        let python = versions::version_in(&line.text)
+            .map(PyVersion::exact)
+            .unwrap_or_default();
+        self.pending = Some(Pending {
+            hits,
+            line: line.no,
+            python,
+            frames: Vec::new(),
+        });
+    }
+
+    fn traceback(&mut self, tb: &Traceback) {
+        self.analysis.tracebacks += 1;
+        let frames_all = tb.all_frames();
+        let types: Vec<&str> = tb.chain.iter().map(|e| e.ty.as_str()).collect();
+        let files: Vec<&str> = frames_all.iter().map(|f| f.file.as_str()).collect();
+        let python = versions::implied_by(&types, &files);
+        // A traceback right after an asyncio log message belongs to it (the
+        // failed task's traceback, or where the coroutine was created).
+        if let Some(p) = &mut self.pending {
+            if tb.first_line <= p.line + LOOKAHEAD + 2 {
+                for f in &frames_all {
+                    if p.frames.len() < MAX_FRAMES {
+                        p.frames.push((*f).clone());
+                    }
+                }
+                p.python.merge(python);
+            }
+        }
+        self.traceback_part(tb, Role::Surfaced, &frames_all, python);
+    }
+
+    fn traceback_part(
+        &mut self,
+        tb: &Traceback,
+        surfaced: Role,
+        frames_all: &[&Frame],
+        python: PyVersion,
+    ) {
+        let n = tb.chain.len();
+        for (i, exc) in tb.chain.iter().enumerate() {
+            let role = if i + 1 == n { surfaced } else { Role::Chained };
+            let previous: Option<&Exception> = i.checked_sub(1).map(|j| &tb.chain[j]);
+            let ctx = Ctx {
+                role,
+                frames: frames_all,
+                previous,
+                input_line: exc.input_line,
+            };
+            let hits = signatures::exception_hits(exc, &ctx);
+            if !hits.is_empty() {
+                let mut lines = vec![tb.first_line];
+                if exc.input_line > 0 {
+                    lines.push(exc.input_line);
+                }
+                let frames: Vec<Frame> = if exc.frames.is_empty() {
+                    frames_all.iter().map(|f| (*f).clone()).collect()
+                } else {
+                    exc.frames.clone()
+                };
+                for h in hits {
+                    self.add(h, &lines, &frames, python);
+                }
+            }
+            for m in &exc.members {
+                let member_frames = m.all_frames();
+                self.traceback_part(m, Role::Member, &member_frames, python);
+            }
+        }
+    }
+}
+
+/// Reads all of `reader` and returns what was found.
+pub fn analyze<R: Read>(reader: R) -> io::Result<Analysis> {
+    let mut scanner = Scanner::new(reader);
+    let mut norm = Normalizer::default();
+    let mut asm = Assembler::default();
+    let mut agg = Aggregator::default();
+    let mut events = Vec::new();
+    let mut global = PyVersion::default();
+    loop {
+        // While a log message's lookahead window is open, or a traceback is
+        // being read, every line counts; otherwise jump to trigger lines.
+        let every = asm.wants_every_line() || agg.pending.is_some();
+        let mode = if every { Mode::Any } else { Mode::Candidate };
+        let Some((no, raw)) = scanner.next_line(mode)? else {
+            break;
+        };
+        let line = norm.line(no, raw);
+        if global.minor.is_none() {
+            if let Some(m) = versions::version_in(&line.text) {
+                global.minor = Some(m);
+            }
+        }
+        if agg
+            .pending
+            .as_ref()
+            .is_some_and(|p| no > p.line + LOOKAHEAD)
+            && !asm.wants_every_line()
+        {
+            agg.flush_pending();
+        }
+        agg.enrich(&line);
+        asm.push(line, &mut events);
+        for ev in events.drain(..) {
+            match ev {
+                Event::Traceback(tb) => agg.traceback(&tb),
+                Event::Line(l) => agg.line(&l),
+            }
+        }
+    }
+    asm.finish(&mut events);
+    for ev in events.drain(..) {
+        match ev {
+            Event::Traceback(tb) => agg.traceback(&tb),
+            Event::Line(l) => agg.line(&l),
+        }
+    }
+    agg.flush_pending();
+    let mut analysis = agg.analysis;
+    analysis.lines = scanner.line_no();
+    analysis.bytes = scanner.bytes_read;
+    for f in &mut analysis.findings {
+        f.python.merge(global);
+    }
+    analysis
+        .findings
+        .sort_by_key(|f| f.input_lines.iter().copied().min().unwrap_or(u64::MAX));
+    analysis.python = global;
+    Ok(analysis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let mut v: Vec<_> = analyze(text.as_bytes())
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn task_destroyed_with_repr_on_next_line() {
+        let a = analyze(
+            &b"noise\n2024-05-01 12:00:01,123 ERROR asyncio: Task was destroyed but it is pending!\ntask: <Task pending name='Task-4' coro=<poll() running at /srv/app/poller.py:31> wait_for=<Future pending cb=[Task.task_wakeup()]>>\nnoise\n"[..],
+        )
+        .unwrap();
+        assert_eq!(a.findings.len(), 1);
+        let f = &a.findings[0];
+        assert_eq!(f.id, "task-destroyed-pending");
+        assert_eq!(f.subject.as_deref(), Some("poll()"));
+        assert_eq!(f.input_lines, vec![2]);
+        assert_eq!(f.refs[0].file, "/srv/app/poller.py");
+        assert_eq!(f.refs[0].line, 31);
+    }
+
+    #[test]
+    fn chained_cancelled_into_timeout_is_only_timeout() {
+        assert_eq!(
+            ids(concat!(
+                "Traceback (most recent call last):\n",
+                "  File \"/usr/lib/python3.12/asyncio/tasks.py\", line 520, in wait_for\n",
+                "    return await fut\n",
+                "asyncio.exceptions.CancelledError\n",
+                "\n",
+                "The above exception was the direct cause of the following exception:\n",
+                "\n",
+                "Traceback (most recent call last):\n",
+                "  File \"/app/x.py\", line 9, in main\n",
+                "    await asyncio.wait_for(f(), 1)\n",
+                "TimeoutError\n",
+            )),
+            ["timeout"]
+        );
+    }
+
+    #[test]
+    fn plain_key_error_from_async_handler_is_nothing() {
+        assert!(
+            ids(concat!(
+                "Traceback (most recent call last):\n",
+                "  File \"/usr/lib/python3.11/asyncio/runners.py\", line 118, in run\n",
+                "    return self._loop.run_until_complete(task)\n",
+                "  File \"/app/handler.py\", line 7, in handle\n",
+                "    user = payload[\"user\"]\n",
+                "KeyError: 'user'\n",
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn version_is_read_for_findings() {
+        let a = analyze(
+            &b"Traceback (most recent call last):\n  File \"/usr/lib/python3.9/asyncio/tasks.py\", line 494, in wait_for\n    raise exceptions.TimeoutError() from exc\nasyncio.exceptions.TimeoutError\n"[..],
+        )
+        .unwrap();
+        assert_eq!(a.findings[0].python.minor, Some(9));
+    }
+}

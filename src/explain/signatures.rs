@@ -1,0 +1,800 @@
+//! Signatures: which known problem (knowledge-base id) an exception or a
+//! log line is evidence of.
+//!
+//! Every signature looks at structure, not at a grep of the whole input:
+//! an exception's type and message (from the traceback model, a pytest `E`
+//! line, or an exception line a logger printed), its role (did it surface,
+//! or was it only the context of a later one), its frames, and for asyncio's
+//! own log lines the line and the task repr that follows it.
+//!
+//! These checks run only on lines the scanner's trigger words selected, so
+//! plain `str::contains` and a few `regex` captures are cheap enough here.
+//!
+//! # Variants covered (each has a fixture under `tests/fixtures/explain/<id>/`)
+//!
+//! | id | variants |
+//! |---|---|
+//! | `loop-already-running` | `This event loop is already running` (3.8–3.14; uvloop's lowercase `this event loop is already running.`); `asyncio.run() cannot be called from a running event loop` (3.8–3.14, Jupyter/IPython, uvicorn.run inside async code); `Runner.run() cannot be called from a running event loop` (3.11+); `Cannot run the event loop while another loop is running` (tornado/Jupyter); anyio `Already running asyncio in this thread` |
+//! | `no-current-event-loop` | `RuntimeError: There is no current event loop in thread 'X'.` (3.8–3.14, any thread name); `DeprecationWarning: There is no current event loop` (3.10–3.13, as a warning line or pytest summary); `RuntimeError: no running event loop` (get_running_loop/create_task outside a loop) |
+//! | `task-destroyed-pending` | `Task was destroyed but it is pending!` alone or after a logger prefix, with the `task: <Task pending name=... coro=<f() running at file:line> ...>` line (3.8+ with `name=`, 3.12+ `done, defined at`), optional `source_traceback:` |
+//! | `coroutine-never-awaited` | `file.py:12: RuntimeWarning: coroutine 'f' was never awaited` (3.8–3.14), qualified names (`'Client.close'`), `sys:1:` location, pytest's warnings summary, debug mode's `Coroutine created at (most recent call last)` frames, old `<CoroWrapper ...> was never yielded from` |
+//! | `not-awaitable` | `object X can't be used in 'await' expression` (3.8–3.11); `'X' object can't be awaited` (3.12+); `'coroutine' object is not subscriptable/iterable/callable/an iterator`, `has no attribute`, `cannot unpack non-iterable coroutine object`, `object of type 'coroutine' has no len()`; the same with `Task`/`Future` objects; `An asyncio.Future, a coroutine or an awaitable is required`; `a coroutine was expected, got ...` (TypeError or ValueError); `A coroutine object is required`; `coroutines cannot be used with run_in_executor()/call_soon()` |
+//! | `coroutine-reused` | `cannot reuse already awaited coroutine`; async generators' `cannot reuse already awaited __anext__()/asend()` and `aclose()/athrow()`; `coroutine is being awaited already` |
+//! | `timeout` | `asyncio.exceptions.TimeoutError` (3.8–3.10, from wait_for, async_timeout, aiohttp's total timeout); bare `TimeoutError` with an empty message (3.11+) only with evidence it came from asyncio (frames in `asyncio/tasks.py`, `asyncio/timeouts.py`, `async_timeout`, or chained from `CancelledError`); `concurrent.futures._base.TimeoutError`; aiohttp's `ServerTimeoutError`/`ConnectionTimeoutError`/`SocketTimeoutError`; discord.py's `Command raised an exception: TimeoutError` |
+//! | `cancelled` | `asyncio.exceptions.CancelledError`, `asyncio.CancelledError`, `CancelledError`, `concurrent.futures._base.CancelledError` only when it surfaced: the last exception of a chain, a group member, or a line that is only the exception; never a mention in a code line or in a chain that ended in something else (3.11's wait_for chains it into TimeoutError) |
+//! | `loop-blocked` | debug mode's `Executing <Task pending name=... coro=<...>> took 1.234 seconds`, `Executing <Handle ...> took`, `Executing <TimerHandle ...> took`, 3.12+ `<Task finished ...>` |
+//! | `gather-swallowed` | an exception *object* used as a value: `'ValueError' object has no attribute 'x'`, `'ClientConnectorError' object is not subscriptable/iterable`, `cannot unpack non-iterable TimeoutError object`, `unsupported operand type(s) ... 'ZeroDivisionError'`; a logged result list holding exception reprs (`results: [1, ValueError('x')]`) |
+//! | `pool-exhausted` | SQLAlchemy `QueuePool limit of size N overflow M reached` (also AsyncAdaptedQueuePool, wrapped); asyncpg `TooManyConnectionsError` / `sorry, too many clients already` / `remaining connection slots are reserved`; psycopg `too many connections for role`; MySQL `(1040, 'Too many connections')`; redis `Too many connections` / `max number of clients reached`; `OSError: [Errno 24] Too many open files` (also inside aiohttp's `Cannot connect to host`); Windows `too many file descriptors in select()`; httpx `PoolTimeout`; aiohttp `Connector is closed` |
+//! | `exception-never-retrieved` | `Task exception was never retrieved`, `Future exception was never retrieved` (also `_GatheringFuture`), with the `future: <Task finished ... exception=...>` line |
+//! | `unclosed-resource` | aiohttp `Unclosed client session`, `Unclosed connector`, `Unclosed connection`, `Unclosed response`; `ResourceWarning: unclosed <socket.socket ...>`, `unclosed transport <...>`, `unclosed event loop <...>`, `unclosed file <...>`, `unclosed <StreamWriter ...>`, uvloop `unclosed resource <TCPTransport ...>` |
+//! | `exception-group` | `ExceptionGroup`/`BaseExceptionGroup: unhandled errors in a TaskGroup (N sub-exception(s))` (3.11+, anyio 4), trio `Exceptions from Trio nursery`, `exceptiongroup.ExceptionGroup` backport, pytest `E` lines; any group whose frames pass through `asyncio/taskgroups.py`, anyio or trio. Members are explained too |
+//! | `async-for-sync-iterable` | `'async for' requires an object with __aiter__ method, got X`; `'async for' received an object from __aiter__ that does not implement __anext__`; `'async_generator' object is not iterable` / `is not an iterator` |
+//! | `context-manager-mismatch` | 3.11+ `'X' object does not support the asynchronous context manager protocol`; `... does not support the context manager protocol` for async-only types (Lock, ClientSession, TaskGroup, Timeout, AsyncClient, ...) or with asyncio in the traceback; 3.12+ `(missed __aexit__ method)`; ≤3.10 `AttributeError: __aenter__`/`__aexit__`, and `__enter__`/`__exit__` with asyncio evidence; aiohttp `Use async with instead`; 3.8 `"yield from" should be used as context manager expression`; `'async with' received an object from __aenter__ that does not implement __await__` |
+//! | `await-outside-async` | `SyntaxError: 'await' outside async function`, `'await' outside function`, `'async with' outside async function`, `'async for' outside async function`, `asynchronous comprehension outside of an asynchronous function` |
+//! | `different-loop` | `Task <...> got Future <...> attached to a different loop`; `<asyncio.locks.Lock ...> is bound to a different event loop` (3.10+); `The future belongs to a different loop than the one specified as the loop argument` (3.8–3.9) |
+//! | `loop-closed` | `RuntimeError: Event loop is closed` (asyncio and uvloop; as an exception, a repr `RuntimeError('Event loop is closed')`, or after `Exception ignored in: <function _ProactorBasePipeTransport.__del__>`) |
+//! | `thread-unsafe-call` | `Non-thread-safe operation invoked on an event loop other than the current one` |
+//! | `signal-off-main-thread` | `signal only works in main thread` (3.8) / `... of the main interpreter` (3.9+); `set_wakeup_fd only works in main thread` (ValueError, or RuntimeError from add_signal_handler) |
+//! | `task-reentered` | `Cannot enter into task <...> while another task <...> is being executed.`; `Leaving task <...> does not match the current task <...>.` |
+//! | `timeout-outside-task` | async-timeout/aiohttp `Timeout context manager should be used inside a task`; 3.11+ asyncio `Timeout should be used inside a task` |
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::traceback::{Exception, Frame, is_group_type, parse_exception_line};
+
+/// Where an exception stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The last exception of a traceback: the one that surfaced.
+    Surfaced,
+    /// An earlier exception of a chain (`During handling...` / direct cause).
+    Chained,
+    /// A member of an exception group.
+    Member,
+    /// A line that is only an exception (`E   X: y`, a logger's line).
+    Standalone,
+    /// An exception named inside another line of text.
+    Embedded,
+}
+
+/// A place in code the input itself names (a task repr, a warning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRef {
+    pub file: String,
+    pub line: u32,
+    pub function: Option<String>,
+    pub what: &'static str,
+    pub input_line: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub id: &'static str,
+    pub diagnosis: String,
+    /// What the finding is about (a coroutine, a task), when known.
+    pub subject: Option<String>,
+    pub refs: Vec<CodeRef>,
+}
+
+impl Hit {
+    fn new(id: &'static str, diagnosis: impl Into<String>) -> Hit {
+        Hit {
+            id,
+            diagnosis: diagnosis.into(),
+            subject: None,
+            refs: Vec::new(),
+        }
+    }
+    fn subject(mut self, s: Option<String>) -> Hit {
+        self.subject = s;
+        self
+    }
+}
+
+/// What surrounds an exception.
+pub struct Ctx<'a> {
+    pub role: Role,
+    /// All frames of the traceback the exception is part of.
+    pub frames: &'a [&'a Frame],
+    /// The exception right before it in its chain.
+    pub previous: Option<&'a Exception>,
+    pub input_line: u64,
+}
+
+impl Ctx<'_> {
+    fn frame_file_has(&self, needles: &[&str]) -> bool {
+        self.frames.iter().any(|f| {
+            let file = f.file.replace('\\', "/");
+            needles.iter().any(|n| file.contains(n))
+        })
+    }
+
+    /// Signs that the program is async at all: asyncio (or an async
+    /// framework) in the frames, or async syntax in a code line.
+    fn async_evidence(&self) -> bool {
+        self.frame_file_has(&[
+            "asyncio",
+            "aiohttp",
+            "anyio",
+            "trio",
+            "uvicorn",
+            "starlette",
+            "uvloop",
+        ]) || self.frames.iter().any(|f| {
+            f.code.as_deref().is_some_and(|c| {
+                c.contains("await ") || c.contains("async ") || c.contains("asyncio.")
+            })
+        })
+    }
+}
+
+fn short(ty: &str) -> &str {
+    ty.rsplit('.').next().unwrap_or(ty)
+}
+
+fn quote(ty: &str, msg: &str) -> String {
+    let mut s = if msg.is_empty() {
+        ty.to_string()
+    } else {
+        format!("{ty}: {}", msg.lines().next().unwrap_or(""))
+    };
+    if s.len() > 160 {
+        let mut cut = 157;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+static THREAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"in thread '([^']*)'").expect("thread"));
+static AWAIT_EXPR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"object (\S+) can't be used in 'await' expression|'([^']+)' object can't be awaited",
+    )
+    .expect("await expr")
+});
+static COROUTINE_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"'(coroutine|(?:_asyncio\.)?Task|(?:_asyncio\.)?Future)' object ",
+        r"(?:is not|has no attribute|does not support|cannot be interpreted)",
+        r"|non-iterable (coroutine) object",
+        r"|of type '(coroutine)'",
+        r"|instances of '(coroutine)'|and '(coroutine)'|: '(coroutine)' and"
+    ))
+    .expect("coroutine as value")
+});
+static EXCEPTION_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"'(\w+(?:Error|Exception|Timeout))' object (?:has no attribute|is not (?:subscriptable|iterable|callable)|does not support item)",
+        r"|non-iterable (\w+(?:Error|Exception|Timeout)) object",
+        r"|unsupported operand type\(s\) for .+'(\w+(?:Error|Exception))'"
+    ))
+    .expect("exception as value")
+});
+static RESULT_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[(?:[^\[\]]*?, )?([A-Z]\w*(?:Error|Exception|Timeout))\(").expect("result list")
+});
+static NEVER_AWAITED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"coroutine '([^']+)' was never awaited|<CoroWrapper ([\w.<>]+)\(\)[^>]*> was never yielded from")
+        .expect("never awaited")
+});
+static WARNING_LOCATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.+?\.py):(\d+): \w*Warning:").expect("warning location"));
+/// `coro=<worker() running at /app/x.py:12>`, `coro=<boom() done, defined at
+/// /app/x.py:3>`, a handle's `cb() at /app/x.py:7`.
+static REPR_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:[A-Za-z_]\w*|<locals>)(?:\.(?:[A-Za-z_]\w*|<locals>))*)\([^()]*\) (?:running at|done, defined at|at) ([^\s>]+?\.pyw?):(\d+)")
+        .expect("repr location")
+});
+static EXECUTING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"Executing <(.+)> took (\d+(?:\.\d+)?) seconds").expect("executing")
+});
+static UNCLOSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b[Uu]nclosed (client session|connector|connection|response|transport|event loop|resource|file|socket|<[\w.]+)",
+    )
+    .expect("unclosed")
+});
+/// An exception named inside a longer line: `... failed: RuntimeError: x`,
+/// `RuntimeError('Event loop is closed')`, `raised an exception: X: y`.
+static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?:^|[\s:(\[,])((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Timeout|ExceptionGroup))"#,
+        r#"(?:: (.*)$|:$|\((?:'([^']*)'|"([^"]*)")?\))"#
+    ))
+    .expect("embedded")
+});
+static CM_TYPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"'([\w.]+)' object does not support").expect("cm type"));
+
+/// Types that only work with `async with`.
+const ASYNC_ONLY_CMS: &[&str] = &[
+    "Lock",
+    "Semaphore",
+    "BoundedSemaphore",
+    "Condition",
+    "TaskGroup",
+    "Timeout",
+    "ClientSession",
+    "AsyncClient",
+    "AsyncSession",
+    "AsyncEngine",
+    "AsyncConnection",
+    "AsyncExitStack",
+    "PoolAcquireContext",
+    "_RequestContextManager",
+    "_AsyncGeneratorContextManager",
+    "coroutine",
+    "async_generator",
+    "CancelScope",
+];
+
+pub fn repr_refs(text: &str, input_line: u64, what: &'static str) -> Vec<CodeRef> {
+    REPR_LOCATION
+        .captures_iter(text)
+        .take(4)
+        .map(|c| CodeRef {
+            file: c[2].to_string(),
+            line: c[3].parse().unwrap_or(0),
+            function: Some(c[1].to_string()),
+            what,
+            input_line,
+        })
+        .collect()
+}
+
+fn repr_subject(text: &str) -> Option<String> {
+    REPR_LOCATION
+        .captures(text)
+        .map(|c| format!("{}()", &c[1]))
+        .or_else(|| {
+            let at = text.find("coro=<")?;
+            let rest = &text[at + 6..];
+            let end = rest.find('(')?;
+            Some(format!("{}()", &rest[..end]))
+        })
+}
+
+/// The problems an exception is evidence of.
+pub fn exception_hits(exc: &Exception, ctx: &Ctx) -> Vec<Hit> {
+    let mut hits = message_hits(&exc.ty, &exc.message, ctx);
+    // Wrappers that print the wrapped exception in their message (discord.py's
+    // `Command raised an exception: X: y`, `... failed: X('y')`).
+    if hits.is_empty() && !exc.message.is_empty() {
+        if let Some((ty, msg)) = embedded_exception(&exc.message) {
+            if ty != exc.ty {
+                let inner = Ctx {
+                    role: ctx.role,
+                    frames: ctx.frames,
+                    previous: ctx.previous,
+                    input_line: ctx.input_line,
+                };
+                hits = message_hits(&ty, &msg, &inner);
+            }
+        }
+    }
+    hits
+}
+
+fn embedded_exception(text: &str) -> Option<(String, String)> {
+    let c = EMBEDDED.captures(text)?;
+    let ty = c.get(1)?.as_str().to_string();
+    let msg = c
+        .get(2)
+        .or(c.get(3))
+        .or(c.get(4))
+        .map_or("", |m| m.as_str())
+        .trim()
+        .to_string();
+    Some((ty, msg))
+}
+
+fn is_timeout_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "TimeoutError"
+            | "asyncio.TimeoutError"
+            | "asyncio.exceptions.TimeoutError"
+            | "asyncio.futures.TimeoutError"
+            | "concurrent.futures.TimeoutError"
+            | "concurrent.futures._base.TimeoutError"
+    )
+}
+
+fn is_cancelled_type(ty: &str) -> bool {
+    matches!(
+        ty,
+        "CancelledError"
+            | "asyncio.CancelledError"
+            | "asyncio.exceptions.CancelledError"
+            | "asyncio.futures.CancelledError"
+            | "concurrent.futures.CancelledError"
+            | "concurrent.futures._base.CancelledError"
+    )
+}
+
+fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let short_ty = short(ty);
+    let q = quote(ty, msg);
+    let lower = msg.to_ascii_lowercase();
+
+    // loop-already-running
+    if lower.contains("event loop is already running")
+        || msg.contains("cannot be called from a running event loop")
+        || msg.contains("Cannot run the event loop while another loop is running")
+        || msg.contains("Already running asyncio in this thread")
+    {
+        hits.push(Hit::new(
+            "loop-already-running",
+            format!(
+                "`{q}`: code started an event loop while one was already running on this thread"
+            ),
+        ));
+    }
+
+    // no-current-event-loop
+    if msg.contains("There is no current event loop") || msg.contains("no running event loop") {
+        let thread = THREAD.captures(msg).map(|c| c[1].to_string());
+        let d = if short_ty.ends_with("Warning") {
+            format!(
+                "`{q}`: asyncio.get_event_loop() was called with no running loop (deprecated, an error from 3.14)"
+            )
+        } else if msg.contains("no running event loop") {
+            format!("`{q}`: an asyncio call that needs a running loop ran outside one")
+        } else {
+            format!(
+                "`{q}`: asyncio.get_event_loop() found no loop for thread {}",
+                thread
+                    .as_deref()
+                    .map_or("?".to_string(), |t| format!("'{t}'"))
+            )
+        };
+        hits.push(Hit::new("no-current-event-loop", d).subject(thread));
+    }
+
+    // coroutine-never-awaited (as a warning printed like an exception)
+    if let Some(c) = NEVER_AWAITED.captures(msg) {
+        let name = c.get(1).or(c.get(2)).map(|m| m.as_str().to_string());
+        hits.push(
+            Hit::new(
+                "coroutine-never-awaited",
+                format!(
+                    "coroutine `{}` was created but never awaited, so it never ran",
+                    name.as_deref().unwrap_or("?")
+                ),
+            )
+            .subject(name),
+        );
+    }
+
+    // coroutine-reused
+    if msg.contains("cannot reuse already awaited")
+        || msg.contains("coroutine is being awaited already")
+    {
+        hits.push(Hit::new(
+            "coroutine-reused",
+            format!("`{q}`: the same coroutine object was awaited a second time"),
+        ));
+    }
+
+    // async-for-sync-iterable (before not-awaitable: async generators)
+    let async_for = msg.contains("'async for' requires an object with __aiter__")
+        || msg.contains("'async for' received an object from __aiter__")
+        || msg.contains("'async_generator' object is not iterable")
+        || msg.contains("'async_generator' object is not an iterator");
+    if async_for {
+        hits.push(Hit::new(
+            "async-for-sync-iterable",
+            if msg.contains("async_generator") {
+                format!("`{q}`: a plain `for` (or list()) was used on an async generator")
+            } else {
+                format!("`{q}`: `async for` was used on an ordinary iterable")
+            },
+        ));
+    }
+
+    // not-awaitable
+    if !async_for
+        && matches!(
+            short_ty,
+            "TypeError" | "AttributeError" | "ValueError" | "RuntimeError"
+        )
+    {
+        if let Some(c) = AWAIT_EXPR.captures(msg) {
+            let what = c.get(1).or(c.get(2)).map_or("?", |m| m.as_str());
+            hits.push(Hit::new(
+                "not-awaitable",
+                format!("`{q}`: `await` was applied to a {what}, which is not awaitable"),
+            ));
+        } else if let Some(c) = COROUTINE_AS_VALUE.captures(msg) {
+            let what = (1..=6)
+                .find_map(|i| c.get(i))
+                .map_or("coroutine", |m| m.as_str());
+            hits.push(Hit::new(
+                "not-awaitable",
+                format!("`{q}`: a {what} object was used as if it were its result: an `await` is missing"),
+            ));
+        } else if msg.contains("An asyncio.Future, a coroutine or an awaitable is required")
+            || msg.contains("a coroutine was expected, got")
+            || msg.contains("A coroutine object is required")
+            || msg.starts_with("coroutines cannot be used with")
+        {
+            hits.push(Hit::new(
+                "not-awaitable",
+                format!("`{q}`: asyncio was given something other than a coroutine/awaitable (or a coroutine where a plain callable belongs)"),
+            ));
+        }
+    }
+
+    // timeout
+    let aiohttp_timeout = matches!(
+        short_ty,
+        "ServerTimeoutError" | "ConnectionTimeoutError" | "SocketTimeoutError"
+    ) && ty.contains("aiohttp");
+    if aiohttp_timeout {
+        hits.push(Hit::new(
+            "timeout",
+            format!("`{q}`: an aiohttp timeout (a subclass of asyncio.TimeoutError) expired"),
+        ));
+    } else if is_timeout_type(ty) && msg.is_empty() {
+        let typed = ty != "TimeoutError";
+        let from_asyncio = ctx.frame_file_has(&[
+            "asyncio/tasks.py",
+            "asyncio/timeouts.py",
+            "async_timeout",
+            "asyncio/locks.py",
+            "asyncio/queues.py",
+        ]) || ctx.previous.is_some_and(|p| is_cancelled_type(&p.ty));
+        if typed || from_asyncio {
+            hits.push(Hit::new(
+                "timeout",
+                format!("`{q}`: an asyncio timeout (wait_for / timeout()) expired and cancelled the operation"),
+            ));
+        }
+    }
+
+    // cancelled: only when it surfaced.
+    if is_cancelled_type(ty) && matches!(ctx.role, Role::Surfaced | Role::Member | Role::Standalone)
+    {
+        hits.push(Hit::new(
+            "cancelled",
+            format!("`{q}` surfaced: a task was cancelled where the code did not expect it"),
+        ));
+    }
+
+    // gather-swallowed
+    if matches!(short_ty, "AttributeError" | "TypeError") {
+        if let Some(c) = EXCEPTION_AS_VALUE.captures(msg) {
+            let what = (1..=3).find_map(|i| c.get(i)).map_or("?", |m| m.as_str());
+            let gather = ctx.frames.iter().any(|f| {
+                f.code
+                    .as_deref()
+                    .is_some_and(|c| c.contains("gather(") || c.contains("return_exceptions"))
+            });
+            hits.push(Hit::new(
+                "gather-swallowed",
+                format!(
+                    "`{q}`: an exception object ({what}) was used as a result value{}",
+                    if gather {
+                        " next to gather(..., return_exceptions=True)"
+                    } else {
+                        ", typically an unchecked result of gather(..., return_exceptions=True)"
+                    }
+                ),
+            ));
+        }
+    }
+
+    // pool-exhausted
+    if let Some(d) = pool_exhausted(ty, msg) {
+        hits.push(Hit::new("pool-exhausted", format!("`{q}`: {d}")));
+    }
+
+    // exception-group
+    if is_group_type(short_ty)
+        && (msg.contains("TaskGroup")
+            || lower.contains("task group")
+            || lower.contains("nursery")
+            || ctx.frame_file_has(&["asyncio/taskgroups.py", "anyio", "trio"]))
+    {
+        hits.push(Hit::new(
+            "exception-group",
+            format!("`{q}`: a task group raised its children's errors together; plain `except X` does not see them"),
+        ));
+    }
+
+    // context-manager-mismatch
+    let cm_type = CM_TYPE.captures(msg).map(|c| c[1].to_string());
+    let async_only = cm_type
+        .as_deref()
+        .is_some_and(|t| ASYNC_ONLY_CMS.contains(&short(t)));
+    let cm = msg.contains("does not support the asynchronous context manager protocol")
+        || (msg.contains("does not support the context manager protocol")
+            && (async_only || ctx.async_evidence()))
+        || (short_ty == "AttributeError" && matches!(msg, "__aenter__" | "__aexit__"))
+        || (short_ty == "AttributeError"
+            && matches!(msg, "__enter__" | "__exit__")
+            && ctx.async_evidence())
+        || msg == "Use async with instead"
+        || msg.contains("\"yield from\" should be used as context manager expression")
+        || msg.contains("'async with' received an object from __aenter__");
+    if cm {
+        hits.push(Hit::new(
+            "context-manager-mismatch",
+            format!("`{q}`: `with` and `async with` were mixed up for this object"),
+        ));
+    }
+
+    // await-outside-async
+    if short_ty == "SyntaxError"
+        && (msg.contains("'await' outside")
+            || msg.contains("'async with' outside")
+            || msg.contains("'async for' outside")
+            || msg.contains("asynchronous comprehension outside"))
+    {
+        hits.push(Hit::new(
+            "await-outside-async",
+            format!("`{q}`: async syntax used in a function that is not `async def`"),
+        ));
+    }
+
+    // different-loop
+    if msg.contains("attached to a different loop")
+        || msg.contains("bound to a different event loop")
+        || msg.contains("belongs to a different loop")
+    {
+        hits.push(Hit::new(
+            "different-loop",
+            format!("`{q}`: an asyncio object created on one event loop was used on another"),
+        ));
+    }
+
+    // loop-closed
+    if msg.contains("Event loop is closed") {
+        hits.push(Hit::new(
+            "loop-closed",
+            format!("`{q}`: something scheduled work on an event loop after it was closed"),
+        ));
+    }
+
+    // thread-unsafe-call
+    if msg.contains("Non-thread-safe operation invoked on an event loop other than the current one")
+    {
+        hits.push(Hit::new(
+            "thread-unsafe-call",
+            format!("`{q}`: the event loop was called from a thread other than its own"),
+        ));
+    }
+
+    // signal-off-main-thread
+    if msg.contains("signal only works in main thread")
+        || msg.contains("set_wakeup_fd only works in main thread")
+        || msg.contains("can only be called from the main thread") && msg.contains("signal")
+    {
+        hits.push(Hit::new(
+            "signal-off-main-thread",
+            format!(
+                "`{q}`: a signal handler was installed from a thread other than the main thread"
+            ),
+        ));
+    }
+
+    // task-reentered
+    if msg.contains("Cannot enter into task")
+        || (msg.starts_with("Leaving task") && msg.contains("does not match the current task"))
+    {
+        hits.push(Hit::new(
+            "task-reentered",
+            format!("`{}`: a second task started while another was running on the same loop (nested loop)", quote(ty, msg)),
+        ));
+    }
+
+    // timeout-outside-task
+    if msg.contains("Timeout context manager should be used inside a task")
+        || msg.contains("Timeout should be used inside a task")
+    {
+        hits.push(Hit::new(
+            "timeout-outside-task",
+            format!("`{q}`: a timeout context manager ran outside an asyncio task"),
+        ));
+    }
+
+    hits
+}
+
+fn pool_exhausted(ty: &str, msg: &str) -> Option<String> {
+    let lower = msg.to_ascii_lowercase();
+    if msg.contains("QueuePool limit of size") {
+        Some("the SQLAlchemy connection pool has no free connection (pool_size + max_overflow all checked out)".into())
+    } else if ty.ends_with("TooManyConnectionsError")
+        || lower.contains("too many clients already")
+        || lower.contains("remaining connection slots are reserved")
+        || lower.contains("too many connections")
+        || lower.contains("max number of clients reached")
+    {
+        Some("the database server refused a new connection: too many are open".into())
+    } else if msg.contains("Too many open files")
+        || msg.contains("too many file descriptors in select")
+    {
+        Some("the process ran out of file descriptors: sockets or files are opened faster than they are closed".into())
+    } else if ty.ends_with("PoolTimeout") {
+        Some("no connection became free in the HTTP client's pool in time".into())
+    } else if msg.contains("Connector is closed") {
+        Some("a request went through an aiohttp connector (pool) that was already closed".into())
+    } else {
+        None
+    }
+}
+
+/// The problems a standalone line is evidence of: asyncio's log messages,
+/// warnings, and exception lines without a traceback.
+pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let t = text.trim();
+    if t.contains("Task was destroyed but it is pending") {
+        let mut h = Hit::new(
+            "task-destroyed-pending",
+            "`Task was destroyed but it is pending!`: a task was garbage-collected or its loop closed before it finished",
+        )
+        .subject(repr_subject(t));
+        h.refs = repr_refs(t, input_line, "task");
+        hits.push(h);
+    }
+    if t.contains("exception was never retrieved") {
+        let what = if t.contains("Future exception") {
+            "Future exception was never retrieved"
+        } else {
+            "Task exception was never retrieved"
+        };
+        let mut h = Hit::new(
+            "exception-never-retrieved",
+            format!("`{what}`: a task failed and nothing ever awaited it or read its exception"),
+        )
+        .subject(repr_subject(t));
+        h.refs = repr_refs(t, input_line, "task");
+        hits.push(h);
+    }
+    if let Some(c) = EXECUTING.captures(t) {
+        let repr = &c[1];
+        let mut h = Hit::new(
+            "loop-blocked",
+            format!(
+                "one step of {} held the event loop for {} s (asyncio debug mode's slow-callback report)",
+                repr_subject(repr).map_or_else(|| "a callback".to_string(), |s| format!("`{s}`")),
+                &c[2]
+            ),
+        )
+        .subject(repr_subject(repr));
+        h.refs = repr_refs(repr, input_line, "slow step");
+        hits.push(h);
+    }
+    if let Some(c) = UNCLOSED.captures(t) {
+        let what = c[1].trim_start_matches('<');
+        hits.push(Hit::new(
+            "unclosed-resource",
+            format!(
+                "an unclosed {what} was garbage-collected (`{}`)",
+                quote(t, "")
+            ),
+        ));
+    }
+    if let Some(c) = NEVER_AWAITED.captures(t) {
+        let name = c.get(1).or(c.get(2)).map(|m| m.as_str().to_string());
+        let mut h = Hit::new(
+            "coroutine-never-awaited",
+            format!(
+                "coroutine `{}` was created but never awaited, so it never ran",
+                name.as_deref().unwrap_or("?")
+            ),
+        )
+        .subject(name);
+        if let Some(w) = WARNING_LOCATION.captures(t) {
+            h.refs.push(CodeRef {
+                file: w[1].to_string(),
+                line: w[2].parse().unwrap_or(0),
+                function: None,
+                what: "warning",
+                input_line,
+            });
+        }
+        hits.push(h);
+    }
+    if let Some(c) = RESULT_LIST.captures(t) {
+        let lower = t.to_ascii_lowercase();
+        if lower.contains("result") || lower.contains("gather") {
+            hits.push(Hit::new(
+                "gather-swallowed",
+                format!(
+                    "a logged result list holds an exception object ({}): a gather(..., return_exceptions=True) failure nobody handled",
+                    &c[1]
+                ),
+            ));
+        }
+    }
+    // An exception line without its traceback.
+    let (exc, role) = match parse_exception_line(t) {
+        Some(e) => (Some(e), Role::Standalone),
+        None => (embedded_exception(t), Role::Embedded),
+    };
+    if let Some((ty, msg)) = exc {
+        let ctx = Ctx {
+            role,
+            frames: &[],
+            previous: None,
+            input_line,
+        };
+        for h in message_hits(&ty, &msg, &ctx) {
+            if !hits.iter().any(|x| x.id == h.id) {
+                hits.push(h);
+            }
+        }
+    } else if let Some(d) = pool_exhausted("", t) {
+        hits.push(Hit::new(
+            "pool-exhausted",
+            format!("`{}`: {d}", quote(t, "")),
+        ));
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        line_hits(text, 1).into_iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn standalone_lines() {
+        assert_eq!(ids("RuntimeError: Event loop is closed"), ["loop-closed"]);
+        assert_eq!(
+            ids("/app/x.py:12: RuntimeWarning: coroutine 'fetch' was never awaited"),
+            ["coroutine-never-awaited"]
+        );
+        assert_eq!(ids("asyncio.exceptions.CancelledError"), ["cancelled"]);
+        assert_eq!(ids("asyncio.exceptions.TimeoutError"), ["timeout"]);
+        // A bare TimeoutError with no context is not known to be asyncio's.
+        assert!(ids("TimeoutError").is_empty());
+        // Mentions are not surfacing.
+        assert!(ids("    except asyncio.CancelledError:").is_empty());
+        assert!(ids("KeyError: 'user_id'").is_empty());
+        assert!(ids("SyntaxError: expected ':'").is_empty());
+        assert_eq!(
+            ids("failed: RuntimeError('Event loop is closed')"),
+            ["loop-closed"]
+        );
+        assert_eq!(
+            ids(
+                "Executing <Task pending name='Task-1' coro=<main() running at /app/m.py:9>> took 1.503 seconds"
+            ),
+            ["loop-blocked"]
+        );
+    }
+
+    #[test]
+    fn repr_locations() {
+        let refs = repr_refs(
+            "task: <Task pending name='Task-2' coro=<worker() running at /app/svc/w.py:14> wait_for=<Future pending>>",
+            3,
+            "task",
+        );
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].file, "/app/svc/w.py");
+        assert_eq!(refs[0].line, 14);
+        assert_eq!(refs[0].function.as_deref(), Some("worker"));
+        assert_eq!(
+            repr_subject(
+                "<Task finished name='Task-3' coro=<boom() done, defined at x.py:3> exception=ValueError()>"
+            ),
+            Some("boom()".into())
+        );
+    }
+}
