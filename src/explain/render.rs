@@ -44,7 +44,12 @@ pub fn report(finding: &Finding, located: Located) -> Option<Report> {
     Some(Report {
         id: entry.id,
         title: entry.title,
-        diagnosis: finding.diagnosis.clone(),
+        diagnosis: match &finding.subject {
+            Some(s) if !finding.diagnosis.contains(s.trim_end_matches("()")) => {
+                format!("{} (`{s}`)", finding.diagnosis)
+            }
+            _ => finding.diagnosis.clone(),
+        },
         subject: finding.subject.clone(),
         input_lines: finding.input_lines.clone(),
         occurrences: finding.occurrences,

@@ -161,7 +161,7 @@ static AWAIT_EXPR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static COROUTINE_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"'(coroutine|(?:_asyncio\.)?Task|(?:_asyncio\.)?Future)' object ",
+        r"'(coroutine|(?:_asyncio\.)?Task|(?:_asyncio\.)?Future|_RequestContextManager)' object ",
         r"(?:is not|has no attribute|does not support|cannot be interpreted)",
         r"|non-iterable (coroutine) object",
         r"|of type '(coroutine)'",
@@ -675,7 +675,11 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
         h.refs = repr_refs(repr, input_line, "slow step");
         hits.push(h);
     }
-    if let Some(c) = UNCLOSED.captures(t) {
+    // Not the warning's own source line (`_warn(f"unclosed transport ...`).
+    if let Some(c) = UNCLOSED
+        .captures(t)
+        .filter(|c| !t[..c.get(0).map_or(0, |m| m.start())].ends_with(['"', '\'']))
+    {
         let what = c[1].trim_start_matches('<');
         hits.push(Hit::new(
             "unclosed-resource",
