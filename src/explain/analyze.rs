@@ -168,7 +168,15 @@ impl Aggregator {
         // A traceback right after an asyncio log message belongs to it (the
         // failed task's traceback, or where the coroutine was created).
         if let Some(p) = &mut self.pending {
-            if tb.first_line <= p.line + LOOKAHEAD + 2 {
+            let owns_traceback = p.hits.iter().any(|h| {
+                matches!(
+                    h.id,
+                    "exception-never-retrieved"
+                        | "coroutine-never-awaited"
+                        | "task-destroyed-pending"
+                )
+            });
+            if owns_traceback && tb.first_line <= p.line + LOOKAHEAD + 2 {
                 for f in &frames_all {
                     if p.frames.len() < MAX_FRAMES {
                         p.frames.push((*f).clone());
