@@ -258,12 +258,14 @@ pub fn analyze<R: Read>(reader: R) -> io::Result<Analysis> {
         {
             agg.flush_pending();
         }
-        agg.enrich(&line);
-        asm.push(line, &mut events);
-        for ev in events.drain(..) {
-            match ev {
-                Event::Traceback(tb) => agg.traceback(&tb),
-                Event::Line(l) => agg.line(&l),
+        for line in expand_escaped(line) {
+            agg.enrich(&line);
+            asm.push(line, &mut events);
+            for ev in events.drain(..) {
+                match ev {
+                    Event::Traceback(tb) => agg.traceback(&tb),
+                    Event::Line(l) => agg.line(&l),
+                }
             }
         }
     }
@@ -286,6 +288,69 @@ pub fn analyze<R: Read>(reader: R) -> io::Result<Analysis> {
         .sort_by_key(|f| f.input_lines.iter().copied().min().unwrap_or(u64::MAX));
     analysis.python = global;
     Ok(analysis)
+}
+
+/// A traceback inside one JSON log record (`"exc_info": "Traceback (most
+/// recent call last):\\n  File ..."`) is unescaped into its lines, all
+/// numbered with the record's line.
+fn expand_escaped(line: Line) -> Vec<Line> {
+    const HEADER: &str = "Traceback (most recent call last):\\n";
+    let Some(at) = line.text.find(HEADER) else {
+        return vec![line];
+    };
+    let start = if line.text[..at].ends_with("Exception Group ") {
+        at - "Exception Group ".len()
+    } else {
+        at
+    };
+    let rest = &line.text[start..];
+    // The string ends at the first quote not escaped by a backslash.
+    let bytes = rest.as_bytes();
+    let mut end = rest.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => {
+                end = i;
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut out = Vec::new();
+    let before = line.text[..start].trim_end_matches('"');
+    if !before.trim().is_empty() {
+        out.push(Line {
+            no: line.no,
+            text: before.to_string(),
+            pytest_e: false,
+        });
+    }
+    for piece in rest[..end.min(rest.len())].split("\\n") {
+        out.push(Line {
+            no: line.no,
+            text: piece.replace("\\\"", "\"").replace("\\\\", "\\"),
+            pytest_e: false,
+        });
+    }
+    // What follows the string (more JSON) ends the traceback.
+    out.push(Line {
+        no: line.no,
+        text: String::new(),
+        pytest_e: false,
+    });
+    out.push(Line {
+        no: line.no,
+        text: String::new(),
+        pytest_e: false,
+    });
+    out.push(Line {
+        no: line.no,
+        text: String::new(),
+        pytest_e: false,
+    });
+    out
 }
 
 #[cfg(test)]
@@ -352,6 +417,16 @@ mod tests {
             ))
             .is_empty()
         );
+    }
+
+    #[test]
+    fn traceback_inside_a_json_record() {
+        let rec = r#"{"level": "error", "event": "request failed", "exception": "Traceback (most recent call last):\n  File \"/app/db.py\", line 9, in q\n    await pool.acquire()\nRuntimeError: Task <Task pending name='Task-1'> got Future <Future pending> attached to a different loop", "ts": 1}"#;
+        let a = analyze(rec.as_bytes()).unwrap();
+        assert_eq!(a.findings.len(), 1);
+        assert_eq!(a.findings[0].id, "different-loop");
+        assert_eq!(a.findings[0].frames[0].file, "/app/db.py");
+        assert_eq!(a.findings[0].input_lines, vec![1]);
     }
 
     #[test]

@@ -18,12 +18,12 @@
 //! | `no-current-event-loop` | `RuntimeError: There is no current event loop in thread 'X'.` (3.8–3.14, any thread name); `DeprecationWarning: There is no current event loop` (3.10–3.13, as a warning line or pytest summary); `RuntimeError: no running event loop` (get_running_loop/create_task outside a loop) |
 //! | `task-destroyed-pending` | `Task was destroyed but it is pending!` alone or after a logger prefix, with the `task: <Task pending name=... coro=<f() running at file:line> ...>` line (3.8+ with `name=`, 3.12+ `done, defined at`), optional `source_traceback:` |
 //! | `coroutine-never-awaited` | `file.py:12: RuntimeWarning: coroutine 'f' was never awaited` (3.8–3.14), qualified names (`'Client.close'`), `sys:1:` location, pytest's warnings summary, debug mode's `Coroutine created at (most recent call last)` frames, old `<CoroWrapper ...> was never yielded from` |
-//! | `not-awaitable` | `object X can't be used in 'await' expression` (3.8–3.11); `'X' object can't be awaited` (3.12+); `'coroutine' object is not subscriptable/iterable/callable/an iterator`, `has no attribute`, `cannot unpack non-iterable coroutine object`, `object of type 'coroutine' has no len()`; the same with `Task`/`Future` objects; `An asyncio.Future, a coroutine or an awaitable is required`; `a coroutine was expected, got ...` (TypeError or ValueError); `A coroutine object is required`; `coroutines cannot be used with run_in_executor()/call_soon()` |
+//! | `not-awaitable` | `object X can't be used in 'await' expression` (3.8–3.11); `'X' object can't be awaited` (3.12+); `'coroutine' object is not subscriptable/iterable/callable/an iterator`, `has no attribute`, `cannot unpack non-iterable coroutine object`, `object of type 'coroutine' has no len()`; the same with `_asyncio.Task`/`_asyncio.Future` objects; `An asyncio.Future, a coroutine or an awaitable is required`; `a coroutine was expected, got ...` (TypeError or ValueError); `A coroutine object is required`; `coroutines cannot be used with run_in_executor()/call_soon()` |
 //! | `coroutine-reused` | `cannot reuse already awaited coroutine`; async generators' `cannot reuse already awaited __anext__()/asend()` and `aclose()/athrow()`; `coroutine is being awaited already` |
-//! | `timeout` | `asyncio.exceptions.TimeoutError` (3.8–3.10, from wait_for, async_timeout, aiohttp's total timeout); bare `TimeoutError` with an empty message (3.11+) only with evidence it came from asyncio (frames in `asyncio/tasks.py`, `asyncio/timeouts.py`, `async_timeout`, or chained from `CancelledError`); `concurrent.futures._base.TimeoutError`; aiohttp's `ServerTimeoutError`/`ConnectionTimeoutError`/`SocketTimeoutError`; discord.py's `Command raised an exception: TimeoutError` |
-//! | `cancelled` | `asyncio.exceptions.CancelledError`, `asyncio.CancelledError`, `CancelledError`, `concurrent.futures._base.CancelledError` only when it surfaced: the last exception of a chain, a group member, or a line that is only the exception; never a mention in a code line or in a chain that ended in something else (3.11's wait_for chains it into TimeoutError) |
+//! | `timeout` | `asyncio.exceptions.TimeoutError` (3.8–3.10, from wait_for, async_timeout, aiohttp's total timeout); bare `TimeoutError` (3.11+) and `concurrent.futures._base.TimeoutError` with an empty message only with evidence it came from asyncio (frames in `asyncio/tasks.py`, `asyncio/timeouts.py`, `async_timeout`, or chained from `CancelledError`); `concurrent.futures._base.TimeoutError`; aiohttp's `ServerTimeoutError`/`ConnectionTimeoutError`/`SocketTimeoutError`; discord.py's `Command raised an exception: TimeoutError` |
+//! | `cancelled` | `asyncio.exceptions.CancelledError`, `asyncio.CancelledError` (bare `CancelledError` and `concurrent.futures._base.CancelledError` only with asyncio in the traceback) only when it surfaced: the last exception of a chain, a group member, or a line that is only the exception; never a mention in a code line or in a chain that ended in something else (3.11's wait_for chains it into TimeoutError) |
 //! | `loop-blocked` | debug mode's `Executing <Task pending name=... coro=<...>> took 1.234 seconds`, `Executing <Handle ...> took`, `Executing <TimerHandle ...> took`, 3.12+ `<Task finished ...>` |
-//! | `gather-swallowed` | an exception *object* used as a value: `'ValueError' object has no attribute 'x'`, `'ClientConnectorError' object is not subscriptable/iterable`, `cannot unpack non-iterable TimeoutError object`, `unsupported operand type(s) ... 'ZeroDivisionError'`; a logged result list holding exception reprs (`results: [1, ValueError('x')]`) |
+//! | `gather-swallowed` | an exception *object* used as a value, with gather's results in the failing code line (`gather(`, `return_exceptions`, `results`): `'ValueError' object has no attribute 'x'`, `'ClientConnectorError' object is not subscriptable/iterable`, `cannot unpack non-iterable TimeoutError object`, `unsupported operand type(s) ... 'ZeroDivisionError'`; a logged result list holding exception reprs (`results: [1, ValueError('x')]`) |
 //! | `pool-exhausted` | SQLAlchemy `QueuePool limit of size N overflow M reached` (also AsyncAdaptedQueuePool, wrapped); asyncpg `TooManyConnectionsError` / `sorry, too many clients already` / `remaining connection slots are reserved`; psycopg `too many connections for role`; MySQL `(1040, 'Too many connections')`; redis `Too many connections` / `max number of clients reached`; `OSError: [Errno 24] Too many open files` (also inside aiohttp's `Cannot connect to host`); Windows `too many file descriptors in select()`; httpx `PoolTimeout`; aiohttp `Connector is closed` |
 //! | `exception-never-retrieved` | `Task exception was never retrieved`, `Future exception was never retrieved` (also `_GatheringFuture`), with the `future: <Task finished ... exception=...>` line |
 //! | `unclosed-resource` | aiohttp `Unclosed client session`, `Unclosed connector`, `Unclosed connection`, `Unclosed response`; `ResourceWarning: unclosed <socket.socket ...>`, `unclosed transport <...>`, `unclosed event loop <...>`, `unclosed file <...>`, `unclosed <StreamWriter ...>`, uvloop `unclosed resource <TCPTransport ...>` |
@@ -161,7 +161,9 @@ static AWAIT_EXPR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static COROUTINE_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"'(coroutine|(?:_asyncio\.)?Task|(?:_asyncio\.)?Future|_RequestContextManager)' object ",
+        // Only asyncio's C types print as `_asyncio.Task`; a bare 'Task' is
+        // somebody's own class (Celery, Prefect), not evidence.
+        r"'(coroutine|_asyncio\.Task|_asyncio\.Future|_RequestContextManager)' object ",
         r"(?:is not|has no attribute|does not support|cannot be interpreted)",
         r"|non-iterable (coroutine) object",
         r"|of type '(coroutine)'",
@@ -307,16 +309,29 @@ fn is_timeout_type(ty: &str) -> bool {
     )
 }
 
-fn is_cancelled_type(ty: &str) -> bool {
+/// asyncio's own CancelledError, by its printed name.
+fn is_asyncio_cancelled(ty: &str) -> bool {
+    matches!(
+        ty,
+        "asyncio.CancelledError"
+            | "asyncio.exceptions.CancelledError"
+            | "asyncio.futures.CancelledError"
+    )
+}
+
+/// Names that are asyncio's CancelledError only with asyncio around them
+/// (a bare name; concurrent.futures' class, which thread pools raise too).
+fn is_maybe_cancelled(ty: &str) -> bool {
     matches!(
         ty,
         "CancelledError"
-            | "asyncio.CancelledError"
-            | "asyncio.exceptions.CancelledError"
-            | "asyncio.futures.CancelledError"
             | "concurrent.futures.CancelledError"
             | "concurrent.futures._base.CancelledError"
     )
+}
+
+fn is_cancelled_type(ty: &str) -> bool {
+    is_asyncio_cancelled(ty) || is_maybe_cancelled(ty)
 }
 
 fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
@@ -444,7 +459,10 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
             format!("`{q}`: an aiohttp timeout (a subclass of asyncio.TimeoutError) expired"),
         ));
     } else if is_timeout_type(ty) && msg.is_empty() {
-        let typed = ty != "TimeoutError";
+        // Printed as asyncio's class (3.8-3.10). concurrent.futures' class is
+        // also raised by thread pools: it needs asyncio evidence like the
+        // builtin name does.
+        let typed = ty.starts_with("asyncio.");
         let from_asyncio = ctx.frame_file_has(&[
             "asyncio/tasks.py",
             "asyncio/timeouts.py",
@@ -461,7 +479,8 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
     }
 
     // cancelled: only when it surfaced.
-    if is_cancelled_type(ty) && matches!(ctx.role, Role::Surfaced | Role::Member | Role::Standalone)
+    if (is_asyncio_cancelled(ty) || is_maybe_cancelled(ty) && ctx.async_evidence())
+        && matches!(ctx.role, Role::Surfaced | Role::Member | Role::Standalone)
     {
         hits.push(Hit::new(
             "cancelled",
@@ -473,22 +492,24 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
     if matches!(short_ty, "AttributeError" | "TypeError") {
         if let Some(c) = EXCEPTION_AS_VALUE.captures(msg) {
             let what = (1..=3).find_map(|i| c.get(i)).map_or("?", |m| m.as_str());
+            // An exception object used as a value is this problem only
+            // next to gather's results: `e.json()` on an exception the code
+            // caught itself is an ordinary bug.
             let gather = ctx.frames.iter().any(|f| {
-                f.code
-                    .as_deref()
-                    .is_some_and(|c| c.contains("gather(") || c.contains("return_exceptions"))
+                f.code.as_deref().is_some_and(|c| {
+                    c.contains("gather(")
+                        || c.contains("return_exceptions")
+                        || c.contains("results")
+                })
             });
-            hits.push(Hit::new(
-                "gather-swallowed",
-                format!(
-                    "`{q}`: an exception object ({what}) was used as a result value{}",
-                    if gather {
-                        " next to gather(..., return_exceptions=True)"
-                    } else {
-                        ", typically an unchecked result of gather(..., return_exceptions=True)"
-                    }
-                ),
-            ));
+            if gather {
+                hits.push(Hit::new(
+                    "gather-swallowed",
+                    format!(
+                        "`{q}`: an exception object ({what}) was used as a result value: an unchecked result of gather(..., return_exceptions=True)"
+                    ),
+                ));
+            }
         }
     }
 

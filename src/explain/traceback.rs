@@ -382,6 +382,11 @@ impl Region {
         if self.seen_exception {
             return Some(line);
         }
+        if FRAME.is_match(text) {
+            // A frame whose indentation a log prefix ate.
+            self.keep(line, self.lines.len() < MAX_REGION_LINES);
+            return None;
+        }
         let indented = text.starts_with([' ', '\t']);
         if indented && !after_blank || self.ipython && (indented || is_ipython_line(text)) {
             if self.ipython && !indented && parse_exception_line(text).is_some() {
