@@ -245,10 +245,10 @@ pub fn analyze<R: Read>(reader: R) -> io::Result<Analysis> {
             break;
         };
         let line = norm.line(no, raw);
-        if global.minor.is_none() {
-            if let Some(m) = versions::version_in(&line.text) {
-                global.minor = Some(m);
-            }
+        if global.minor.is_none()
+            && let Some(m) = versions::version_in(&line.text)
+        {
+            global.minor = Some(m);
         }
         if agg
             .pending

@@ -183,37 +183,44 @@ impl Locator {
     pub fn locate(&mut self, finding: &Finding) -> Located {
         let mut out = Located::default();
         // Innermost first: the frame that raised is the best guess.
-        let mut places: Vec<(String, u32, Option<String>, &'static str, Option<u64>)> = Vec::new();
-        for r in &finding.refs {
-            places.push((
-                r.file.clone(),
-                r.line,
-                r.function.clone(),
-                r.what,
-                Some(r.input_line),
-            ));
-        }
-        for f in finding.frames.iter().rev() {
-            places.push((
-                f.file.clone(),
-                f.line,
-                f.function.clone(),
-                "traceback frame",
-                Some(f.input_line),
-            ));
-        }
+        // (file, line, function, what named it, input line)
+        type Place<'f> = (&'f str, u32, Option<&'f String>, &'static str, u64);
+        let places: Vec<Place> = finding
+            .refs
+            .iter()
+            .map(|r| {
+                (
+                    r.file.as_str(),
+                    r.line,
+                    r.function.as_ref(),
+                    r.what,
+                    r.input_line,
+                )
+            })
+            .chain(finding.frames.iter().rev().map(|f| {
+                (
+                    f.file.as_str(),
+                    f.line,
+                    f.function.as_ref(),
+                    "traceback frame",
+                    f.input_line,
+                )
+            }))
+            .collect();
         let mut seen: Vec<(PathBuf, u32)> = Vec::new();
         for (file, line, function, source, input_line) in places {
+            let function = function.cloned();
+            let input_line = Some(input_line);
             if out.locations.len() >= MAX_LOCATIONS {
                 break;
             }
-            let Some(path) = self.resolve(&file) else {
-                if !is_library_path(&file)
+            let Some(path) = self.resolve(file) else {
+                if !is_library_path(file)
                     && !file.starts_with('<')
-                    && !out.not_found.contains(&file)
+                    && !out.not_found.iter().any(|f| f == file)
                     && out.not_found.len() < 10
                 {
-                    out.not_found.push(file);
+                    out.not_found.push(file.to_string());
                 }
                 continue;
             };
@@ -228,19 +235,19 @@ impl Locator {
             out.locations
                 .push(location_in(info, line, function, source, input_line, id));
         }
-        if finding.id == "coroutine-never-awaited" {
-            if let Some(name) = finding.subject.as_deref() {
-                for loc in self.unawaited_calls(name) {
-                    if out.locations.len() >= MAX_LOCATIONS * 2 {
-                        break;
-                    }
-                    if !out
-                        .locations
-                        .iter()
-                        .any(|l| l.path == loc.path && l.line == loc.line)
-                    {
-                        out.locations.push(loc);
-                    }
+        if finding.id == "coroutine-never-awaited"
+            && let Some(name) = finding.subject.as_deref()
+        {
+            for loc in self.unawaited_calls(name) {
+                if out.locations.len() >= MAX_LOCATIONS * 2 {
+                    break;
+                }
+                if !out
+                    .locations
+                    .iter()
+                    .any(|l| l.path == loc.path && l.line == loc.line)
+                {
+                    out.locations.push(loc);
                 }
             }
         }

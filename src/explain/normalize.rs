@@ -73,18 +73,18 @@ impl Normalizer {
             s = &owned;
         }
         let mut pytest_e = false;
-        if let Some(rest) = s.strip_prefix('E') {
-            if rest.is_empty() || rest.starts_with(' ') {
-                let spaces = rest.len() - rest.trim_start_matches(' ').len();
-                let indent = *self.pytest_indent.get_or_insert(spaces);
-                let cut = spaces.min(indent);
-                owned = rest[cut..].to_string();
-                return Line {
-                    no,
-                    text: owned,
-                    pytest_e: true,
-                };
-            }
+        if let Some(rest) = s.strip_prefix('E')
+            && (rest.is_empty() || rest.starts_with(' '))
+        {
+            let spaces = rest.len() - rest.trim_start_matches(' ').len();
+            let indent = *self.pytest_indent.get_or_insert(spaces);
+            let cut = spaces.min(indent);
+            owned = rest[cut..].to_string();
+            return Line {
+                no,
+                text: owned,
+                pytest_e: true,
+            };
         }
         if !pytest_e {
             self.pytest_indent = None;

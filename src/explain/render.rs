@@ -206,13 +206,12 @@ pub fn human(
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "    {}{}:{}{}{}{} ({}{})",
+                    "    {}{}:{}{}{} ({}{})",
                     s.code.render(),
                     l.path,
                     l.line,
                     s.code.render_reset(),
                     func,
-                    "",
                     l.source,
                     from
                 )?;

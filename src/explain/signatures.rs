@@ -268,18 +268,18 @@ pub fn exception_hits(exc: &Exception, ctx: &Ctx) -> Vec<Hit> {
     let mut hits = message_hits(&exc.ty, &exc.message, ctx);
     // Wrappers that print the wrapped exception in their message (discord.py's
     // `Command raised an exception: X: y`, `... failed: X('y')`).
-    if hits.is_empty() && !exc.message.is_empty() {
-        if let Some((ty, msg)) = embedded_exception(&exc.message) {
-            if ty != exc.ty {
-                let inner = Ctx {
-                    role: ctx.role,
-                    frames: ctx.frames,
-                    previous: ctx.previous,
-                    input_line: ctx.input_line,
-                };
-                hits = message_hits(&ty, &msg, &inner);
-            }
-        }
+    if hits.is_empty()
+        && !exc.message.is_empty()
+        && let Some((ty, msg)) = embedded_exception(&exc.message)
+        && ty != exc.ty
+    {
+        let inner = Ctx {
+            role: ctx.role,
+            frames: ctx.frames,
+            previous: ctx.previous,
+            input_line: ctx.input_line,
+        };
+        hits = message_hits(&ty, &msg, &inner);
     }
     hits
 }
@@ -489,27 +489,25 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
     }
 
     // gather-swallowed
-    if matches!(short_ty, "AttributeError" | "TypeError") {
-        if let Some(c) = EXCEPTION_AS_VALUE.captures(msg) {
-            let what = (1..=3).find_map(|i| c.get(i)).map_or("?", |m| m.as_str());
-            // An exception object used as a value is this problem only
-            // next to gather's results: `e.json()` on an exception the code
-            // caught itself is an ordinary bug.
-            let gather = ctx.frames.iter().any(|f| {
-                f.code.as_deref().is_some_and(|c| {
-                    c.contains("gather(")
-                        || c.contains("return_exceptions")
-                        || c.contains("results")
-                })
-            });
-            if gather {
-                hits.push(Hit::new(
+    if matches!(short_ty, "AttributeError" | "TypeError")
+        && let Some(c) = EXCEPTION_AS_VALUE.captures(msg)
+    {
+        let what = (1..=3).find_map(|i| c.get(i)).map_or("?", |m| m.as_str());
+        // An exception object used as a value is this problem only
+        // next to gather's results: `e.json()` on an exception the code
+        // caught itself is an ordinary bug.
+        let gather = ctx.frames.iter().any(|f| {
+            f.code.as_deref().is_some_and(|c| {
+                c.contains("gather(") || c.contains("return_exceptions") || c.contains("results")
+            })
+        });
+        if gather {
+            hits.push(Hit::new(
                     "gather-swallowed",
                     format!(
                         "`{q}`: an exception object ({what}) was used as a result value: an unchecked result of gather(..., return_exceptions=True)"
                     ),
                 ));
-            }
         }
     }
 

@@ -225,19 +225,19 @@ impl Assembler {
                 p.lines_left = 40;
                 return;
             }
-            if let Some(c) = PYTEST_LOCATION.captures(line.text.trim()) {
-                if let Some(last) = p.tb.chain.last_mut() {
-                    let file = c[1].to_string();
-                    let ln = c[2].parse().unwrap_or(0);
-                    last.frames.push(Frame {
-                        file,
-                        line: ln,
-                        function: None,
-                        code: None,
-                        input_line: line.no,
-                    });
-                    p.tb.last_line = line.no;
-                }
+            if let Some(c) = PYTEST_LOCATION.captures(line.text.trim())
+                && let Some(last) = p.tb.chain.last_mut()
+            {
+                let file = c[1].to_string();
+                let ln = c[2].parse().unwrap_or(0);
+                last.frames.push(Frame {
+                    file,
+                    line: ln,
+                    function: None,
+                    code: None,
+                    input_line: line.no,
+                });
+                p.tb.last_line = line.no;
             }
             let t = line.text.trim_start();
             if t.starts_with("____") || t.starts_with("====") || p.lines_left == 0 {
@@ -533,10 +533,11 @@ fn parse_group(block: &[&Line]) -> Option<Traceback> {
             if separator_has_number(content) {
                 current = Some(Vec::new());
             }
-        } else if let Some(m) = &mut current {
-            if col != usize::MAX && col >= d0 + 2 {
-                m.push(line);
-            }
+        } else if let Some(m) = &mut current
+            && col != usize::MAX
+            && col >= d0 + 2
+        {
+            m.push(line);
         }
     }
     if let Some(m) = current.take() {
@@ -637,32 +638,32 @@ fn parse_linear(lines: &[&Line], tb: &mut Traceback) {
             last_was_frame = true;
             continue;
         }
-        if let Some(c) = IPY_FRAME.captures(t) {
-            if !t.contains(':') || t.starts_with("File ") || t.starts_with("Cell ") {
-                started = true;
-                let file = c
-                    .name("f1")
-                    .or(c.name("cell"))
-                    .or(c.name("f3"))
-                    .map_or("", |m| m.as_str());
-                let ln = c
-                    .name("l1")
-                    .or(c.name("l2"))
-                    .and_then(|m| m.as_str().parse().ok())
-                    .unwrap_or(0);
-                current.frames.push(Frame {
-                    file: file.to_string(),
-                    line: ln,
-                    function: c
-                        .name("fn1")
-                        .or(c.name("fn3"))
-                        .map(|m| m.as_str().to_string()),
-                    code: None,
-                    input_line: line.no,
-                });
-                last_was_frame = true;
-                continue;
-            }
+        if let Some(c) = IPY_FRAME.captures(t)
+            && (!t.contains(':') || t.starts_with("File ") || t.starts_with("Cell "))
+        {
+            started = true;
+            let file = c
+                .name("f1")
+                .or(c.name("cell"))
+                .or(c.name("f3"))
+                .map_or("", |m| m.as_str());
+            let ln = c
+                .name("l1")
+                .or(c.name("l2"))
+                .and_then(|m| m.as_str().parse().ok())
+                .unwrap_or(0);
+            current.frames.push(Frame {
+                file: file.to_string(),
+                line: ln,
+                function: c
+                    .name("fn1")
+                    .or(c.name("fn3"))
+                    .map(|m| m.as_str().to_string()),
+                code: None,
+                input_line: line.no,
+            });
+            last_was_frame = true;
+            continue;
         }
         if is_ipython_arrow(t) {
             let code = t.trim_start_matches('-').trim_start_matches('>');
@@ -673,10 +674,11 @@ fn parse_linear(lines: &[&Line], tb: &mut Traceback) {
             continue;
         }
         if text.starts_with([' ', '\t']) && !current.frames.is_empty() {
-            if last_was_frame && !t.chars().all(|c| matches!(c, '^' | '~' | ' ')) {
-                if let Some(f) = current.frames.last_mut() {
-                    f.code = Some(t.to_string());
-                }
+            if last_was_frame
+                && !t.chars().all(|c| matches!(c, '^' | '~' | ' '))
+                && let Some(f) = current.frames.last_mut()
+            {
+                f.code = Some(t.to_string());
             }
             last_was_frame = false;
             continue;

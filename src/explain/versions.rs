@@ -97,10 +97,7 @@ pub fn implied_by(types: &[&str], files: &[&str]) -> PyVersion {
             v.at_least = Some(11);
         }
     }
-    if types
-        .iter()
-        .any(|t| *t == "asyncio.exceptions.TimeoutError")
-    {
+    if types.contains(&"asyncio.exceptions.TimeoutError") {
         v.at_most = Some(10);
     }
     v
