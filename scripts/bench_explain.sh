@@ -11,6 +11,10 @@
 #   cargo build --release && scripts/bench_explain.sh [SIZE_MB]
 set -euo pipefail
 SIZE_MB=${1:-1024}
+# TRIGGER_PCT: share of noise lines that contain a trigger word ("Error",
+# "Exception", "Timeout"...) without being a problem, so they take the slow
+# path (normalise + signatures). Real logs: a few percent.
+TRIGGER_PCT=${TRIGGER_PCT:-2}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$ROOT/target/release/asyncdoctor}
 [ -x "$BIN" ] || { echo "build first: cargo build --release" >&2; exit 2; }
@@ -18,9 +22,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/big.log
 
-python3 - "$LOG" "$SIZE_MB" <<'PY'
+python3 - "$LOG" "$SIZE_MB" "$TRIGGER_PCT" <<'PY'
 import random, sys
-path, size_mb = sys.argv[1], int(sys.argv[2])
+path, size_mb, trigger_pct = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 rnd = random.Random(42)
 paths = ["/api/users", "/api/orders", "/health", "/static/app.js", "/api/search?q=shoes", "/login"]
 noise = [
@@ -30,6 +34,12 @@ noise = [
     lambda i: f'2024-05-01 12:{i%60:02d}:{i%59:02d},{i%1000:03d} DEBUG sqlalchemy.engine: SELECT users.id, users.name FROM users WHERE users.id = {i}',
     lambda i: f'2024-05-01 12:{i%60:02d}:{i%59:02d},{i%1000:03d} WARNING app.payments: card declined for order {i} (insufficient funds)',
     lambda i: f'2024-05-01 12:{i%60:02d}:{i%59:02d},{i%1000:03d} INFO worker: processed batch {i} in {i%900} ms, {i%50} items queued',
+]
+triggering = [
+    lambda i: f'2024-05-01 12:00:{i%60:02d},{i%1000:03d} ERROR app.upstream: payment provider returned HTTPError 503 for order {i}, retrying',
+    lambda i: f'2024-05-01 12:00:{i%60:02d},{i%1000:03d} WARNING app.client: ReadTimeout talking to inventory (attempt {i%3})',
+    lambda i: f'2024-05-01 12:00:{i%60:02d},{i%1000:03d} INFO app.audit: ValidationError for field "email" in signup {i}',
+    lambda i: f'{{"level": "warning", "msg": "Exception in handler suppressed", "handler": "h{i%40}", "ms": {i%90}}}',
 ]
 problems = [
 """2024-05-01 12:00:01,123 ERROR asyncio: Task exception was never retrieved
@@ -70,6 +80,8 @@ target_block = 4 * 1024 * 1024
 while size < target_block:
     if i % 2000 == 1999:
         line = rnd.choice(problems).replace("{n}", str(i))
+    elif rnd.random() * 100 < trigger_pct:
+        line = rnd.choice(triggering)(i) + "\n"
     else:
         line = noise[i % len(noise)](i) + "\n"
     block.append(line)

@@ -455,3 +455,53 @@ impl<'b> Visitor<'b> for CallFinder<'_> {
         visitor::walk_stmt(self, stmt);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_container_paths_by_suffix_and_never_library_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/svc")).unwrap();
+        std::fs::write(root.join("src/svc/db.py"), "async def f():\n    pass\n").unwrap();
+        std::fs::create_dir_all(root.join(".venv/lib/python3.11/site-packages/aiohttp")).unwrap();
+        std::fs::write(
+            root.join(".venv/lib/python3.11/site-packages/aiohttp/client.py"),
+            "x = 1\n",
+        )
+        .unwrap();
+        let l = Locator::new(root);
+        let want = root.join("src/svc/db.py").canonicalize().unwrap();
+        assert_eq!(l.resolve("/app/src/svc/db.py"), Some(want.clone()));
+        assert_eq!(l.resolve("src/svc/db.py"), Some(want.clone()));
+        assert_eq!(l.resolve(r"C:\build\src\svc\db.py"), Some(want));
+        assert_eq!(l.resolve("/app/src/svc/other.py"), None);
+        assert_eq!(
+            l.resolve("/usr/local/lib/python3.11/site-packages/aiohttp/client.py"),
+            None
+        );
+        assert_eq!(l.resolve("<stdin>"), None);
+        assert!(is_library_path("/usr/lib/python3.12/asyncio/tasks.py"));
+        assert!(is_library_path(r"C:\Python311\Lib\asyncio\base_events.py"));
+        assert!(!is_library_path("/app/src/svc/db.py"));
+    }
+
+    #[test]
+    fn unawaited_calls_are_bare_call_statements_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("m.py"),
+            "async def ping():\n    pass\n\ndef a():\n    ping()\n\nasync def b():\n    await ping()\n    t = asyncio.create_task(ping())\n    x = ping()\n",
+        )
+        .unwrap();
+        let mut l = Locator::new(dir.path());
+        let found: Vec<(String, u32, Option<String>)> = l
+            .unawaited_calls("ping")
+            .into_iter()
+            .map(|c| (c.path, c.line, c.function))
+            .collect();
+        assert_eq!(found, [("m.py".to_string(), 5, Some("a".to_string()))]);
+    }
+}

@@ -284,6 +284,25 @@ pub fn exception_hits(exc: &Exception, ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
+/// Cheap test before [`EMBEDDED`]: an exception name followed by `:` or `(`.
+fn maybe_embedded(text: &str) -> bool {
+    static AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([
+            "Error:",
+            "Error(",
+            "Exception:",
+            "Exception(",
+            "Warning:",
+            "Warning(",
+            "Timeout:",
+            "Timeout(",
+            "Group:",
+        ])
+        .expect("embedded prefilter")
+    });
+    AC.is_match(text)
+}
+
 fn embedded_exception(text: &str) -> Option<(String, String)> {
     let c = EMBEDDED.captures(text)?;
     let ty = c.get(1)?.as_str().to_string();
@@ -680,7 +699,11 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
         h.refs = repr_refs(t, input_line, "task");
         hits.push(h);
     }
-    if let Some(c) = EXECUTING.captures(t) {
+    if let Some(c) = t
+        .contains("Executing <")
+        .then(|| EXECUTING.captures(t))
+        .flatten()
+    {
         let repr = &c[1];
         let mut h = Hit::new(
             "loop-blocked",
@@ -695,8 +718,10 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
         hits.push(h);
     }
     // Not the warning's own source line (`_warn(f"unclosed transport ...`).
-    if let Some(c) = UNCLOSED
-        .captures(t)
+    if let Some(c) = t
+        .contains("nclosed")
+        .then(|| UNCLOSED.captures(t))
+        .flatten()
         .filter(|c| !t[..c.get(0).map_or(0, |m| m.start())].ends_with(['"', '\'']))
     {
         let what = c[1].trim_start_matches('<');
@@ -708,7 +733,10 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
             ),
         ));
     }
-    if let Some(c) = NEVER_AWAITED.captures(t) {
+    if let Some(c) = (t.contains("never awaited") || t.contains("never yielded"))
+        .then(|| NEVER_AWAITED.captures(t))
+        .flatten()
+    {
         let name = c.get(1).or(c.get(2)).map(|m| m.as_str().to_string());
         let mut h = Hit::new(
             "coroutine-never-awaited",
@@ -729,7 +757,7 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
         }
         hits.push(h);
     }
-    if let Some(c) = RESULT_LIST.captures(t) {
+    if let Some(c) = t.contains('[').then(|| RESULT_LIST.captures(t)).flatten() {
         let lower = t.to_ascii_lowercase();
         if lower.contains("result") || lower.contains("gather") {
             hits.push(Hit::new(
@@ -744,7 +772,8 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
     // An exception line without its traceback.
     let (exc, role) = match parse_exception_line(t) {
         Some(e) => (Some(e), Role::Standalone),
-        None => (embedded_exception(t), Role::Embedded),
+        None if maybe_embedded(t) => (embedded_exception(t), Role::Embedded),
+        None => (None, Role::Embedded),
     };
     if let Some((ty, msg)) = exc {
         let ctx = Ctx {

@@ -119,6 +119,9 @@ const CAUSE: &str = "The above exception was the direct cause of the following e
 const CONTEXT: &str = "During handling of the above exception, another exception occurred:";
 
 fn is_header(t: &str) -> bool {
+    if !t.contains("(most recent call last)") {
+        return false;
+    }
     t.contains("Traceback (most recent call last):")
         || IPY_HEADER.is_match(t)
         // asyncio debug mode: where a coroutine or a task was created.
