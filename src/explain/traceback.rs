@@ -24,6 +24,11 @@ use super::normalize::Line;
 /// Lines kept per traceback; frames beyond are dropped (a RecursionError
 /// prints ~1000), markers and exception lines are always kept.
 pub const MAX_REGION_LINES: usize = 1000;
+/// Chained parts kept per traceback.
+const MAX_CHAIN: usize = 64;
+/// Group trees nest by two columns per level; deeper ones are not parsed
+/// (keeps the recursion bounded whatever the input).
+const MAX_GROUP_INDENT: usize = 24;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
@@ -203,7 +208,9 @@ impl Assembler {
         if let Some(region) = &mut self.region {
             if region.pytest {
                 if line.pytest_e {
-                    region.lines.push(line);
+                    if region.lines.len() < MAX_REGION_LINES * 4 {
+                        region.lines.push(line);
+                    }
                     return;
                 }
                 self.close(out);
@@ -295,7 +302,7 @@ impl Assembler {
         let tb = parse_region(&region.lines);
         if region.pytest {
             match self.pending.take() {
-                Some(mut p) if p.link.is_some() => {
+                Some(mut p) if p.link.is_some() && p.tb.chain.len() < MAX_CHAIN => {
                     // `E` run, marker, `E` run: one chained traceback.
                     p.tb.links.push(p.link.unwrap_or(Link::Context));
                     p.tb.chain.extend(tb.chain);
@@ -338,7 +345,12 @@ impl Region {
     }
 
     fn keep(&mut self, line: Line, essential: bool) {
-        if essential || self.lines.len() < MAX_REGION_LINES {
+        let limit = if essential {
+            MAX_REGION_LINES * 4
+        } else {
+            MAX_REGION_LINES
+        };
+        if self.lines.len() < limit {
             self.lines.push(line);
         }
     }
@@ -516,6 +528,10 @@ fn separator_has_number(s: &str) -> bool {
 fn parse_group(block: &[&Line]) -> Option<Traceback> {
     let first = block.iter().find(|l| !l.text.trim().is_empty())?;
     let (d0, _, _) = tree_parts(&first.text);
+    if d0 > MAX_GROUP_INDENT {
+        // Nested deeper than any real program prints: do not recurse on.
+        return None;
+    }
     let mut own: Vec<Line> = Vec::new();
     let mut members: Vec<Vec<&Line>> = Vec::new();
     let mut current: Option<Vec<&Line>> = None;
@@ -876,6 +892,27 @@ mod tests {
         assert_eq!(e.frames.len(), 2);
         assert_eq!(e.frames[1].file, "/usr/lib/python3.11/asyncio/runners.py");
         assert_eq!(e.frames[0].code.as_deref(), Some("asyncio.run(main())"));
+    }
+
+    #[test]
+    fn pathological_nesting_and_length_stay_bounded() {
+        let mut text = String::from("  + Exception Group Traceback (most recent call last):\n");
+        for d in 0..300 {
+            let pad = " ".repeat(2 + 2 * d);
+            text.push_str(&format!(
+                "{pad}| ExceptionGroup: g (1 sub-exception)\n{pad}+-+---- 1 ----\n"
+            ));
+        }
+        let tbs = tracebacks(&text);
+        assert!(tbs.len() <= 1);
+        let mut long = String::from("Traceback (most recent call last):\n");
+        for i in 0..100_000 {
+            long.push_str(&format!("  File \"a.py\", line {i}, in f\n    f()\n"));
+        }
+        long.push_str("RecursionError: maximum recursion depth exceeded\n");
+        let tbs = tracebacks(&long);
+        assert_eq!(tbs.len(), 1);
+        assert!(tbs[0].surfaced().unwrap().frames.len() <= MAX_REGION_LINES * 4);
     }
 
     #[test]
