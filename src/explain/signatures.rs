@@ -155,7 +155,7 @@ static THREAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"in thread '([^']*)'").expect("thread"));
 static AWAIT_EXPR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"object (\S+) can't be used in 'await' expression|'([^']+)' object can't be awaited",
+        r"object (\S+) can't be used in 'await' expression|'([^']+)' object can't be awaited|^(\w+) object can't be awaited",
     )
     .expect("await expr")
 });
@@ -442,7 +442,11 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
         )
     {
         if let Some(c) = AWAIT_EXPR.captures(msg) {
-            let what = c.get(1).or(c.get(2)).map_or("?", |m| m.as_str());
+            let what = c
+                .get(1)
+                .or(c.get(2))
+                .or(c.get(3))
+                .map_or("?", |m| m.as_str());
             hits.push(Hit::new(
                 "not-awaitable",
                 format!("`{q}`: `await` was applied to a {what}, which is not awaitable"),
