@@ -430,6 +430,21 @@ mod tests {
     }
 
     #[test]
+    fn debug_mode_creation_traceback_gives_the_frames() {
+        let a = analyze(
+            &b"/srv/api/cache.py:33: RuntimeWarning: coroutine 'Cache.invalidate' was never awaited\nCoroutine created at (most recent call last)\n  File \"/srv/api/routes.py\", line 88, in update_item\n    cache.invalidate(item_id)\nINFO done\n"[..],
+        )
+        .unwrap();
+        assert_eq!(a.findings.len(), 1);
+        let f = &a.findings[0];
+        assert_eq!(f.subject.as_deref(), Some("Cache.invalidate"));
+        assert_eq!(f.frames.len(), 1);
+        assert_eq!(f.frames[0].file, "/srv/api/routes.py");
+        assert_eq!(f.frames[0].line, 88);
+        assert_eq!(f.refs[0].line, 33);
+    }
+
+    #[test]
     fn version_is_read_for_findings() {
         let a = analyze(
             &b"Traceback (most recent call last):\n  File \"/usr/lib/python3.9/asyncio/tasks.py\", line 494, in wait_for\n    raise exceptions.TimeoutError() from exc\nasyncio.exceptions.TimeoutError\n"[..],

@@ -675,12 +675,24 @@ fn pool_exhausted(ty: &str, msg: &str) -> Option<String> {
     }
 }
 
+/// Whether `phrase` occurs as asyncio prints it: at the start of the text or
+/// after a delimiter (a prefix the normaliser did not know, a JSON quote),
+/// not quoted inside prose (`fixed the 'Task was destroyed...' warning`).
+fn starts_a_message(t: &str, phrase: &str) -> bool {
+    t.match_indices(phrase).any(|(at, _)| {
+        !t[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '\'' | '`' | '_'))
+    })
+}
+
 /// The problems a standalone line is evidence of: asyncio's log messages,
 /// warnings, and exception lines without a traceback.
 pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
     let mut hits = Vec::new();
     let t = text.trim();
-    if t.contains("Task was destroyed but it is pending") {
+    if starts_a_message(t, "Task was destroyed but it is pending") {
         let mut h = Hit::new(
             "task-destroyed-pending",
             "`Task was destroyed but it is pending!`: a task was garbage-collected or its loop closed before it finished",
@@ -817,6 +829,14 @@ mod tests {
         );
         assert_eq!(ids("asyncio.exceptions.CancelledError"), ["cancelled"]);
         assert_eq!(ids("asyncio.exceptions.TimeoutError"), ["timeout"]);
+        assert_eq!(
+            ids(r#"{"msg": "Task was destroyed but it is pending!", "lvl": "error"}"#),
+            ["task-destroyed-pending"]
+        );
+        assert!(
+            ids("INFO release notes: fixed the 'Task was destroyed but it is pending!' warning")
+                .is_empty()
+        );
         // A bare TimeoutError with no context is not known to be asyncio's.
         assert!(ids("TimeoutError").is_empty());
         // Mentions are not surfacing.

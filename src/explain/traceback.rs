@@ -130,7 +130,7 @@ fn is_header(t: &str) -> bool {
     t.contains("Traceback (most recent call last):")
         || IPY_HEADER.is_match(t)
         // asyncio debug mode: where a coroutine or a task was created.
-        || t.contains("created at (most recent call last):")
+        || t.contains("created at (most recent call last)")
 }
 
 fn chain_marker(t: &str) -> Option<Link> {
