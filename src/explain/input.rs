@@ -35,6 +35,7 @@ pub const TRIGGERS: &[&str] = &[
     "Cancelled",
     "Task was destroyed",
     "Executing <",
+    "inside the event loop",
     "nclosed",
     "never awaited",
     "never yielded",

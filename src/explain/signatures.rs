@@ -22,7 +22,7 @@
 //! | `coroutine-reused` | `cannot reuse already awaited coroutine`; async generators' `cannot reuse already awaited __anext__()/asend()` and `aclose()/athrow()`; `coroutine is being awaited already` |
 //! | `timeout` | `asyncio.exceptions.TimeoutError` (3.8–3.10, from wait_for, async_timeout, aiohttp's total timeout); bare `TimeoutError` (3.11+) and `concurrent.futures._base.TimeoutError` with an empty message only with evidence it came from asyncio (frames in `asyncio/tasks.py`, `asyncio/timeouts.py`, `async_timeout`, or chained from `CancelledError`); `concurrent.futures._base.TimeoutError`; aiohttp's `ServerTimeoutError`/`ConnectionTimeoutError`/`SocketTimeoutError`; discord.py's `Command raised an exception: TimeoutError` |
 //! | `cancelled` | `asyncio.exceptions.CancelledError`, `asyncio.CancelledError` (bare `CancelledError` and `concurrent.futures._base.CancelledError` only with asyncio in the traceback) only when it surfaced: the last exception of a chain, a group member, or a line that is only the exception; never a mention in a code line or in a chain that ended in something else (3.11's wait_for chains it into TimeoutError) |
-//! | `loop-blocked` | debug mode's `Executing <Task pending name=... coro=<...>> took 1.234 seconds`, `Executing <Handle ...> took`, `Executing <TimerHandle ...> took`, 3.12+ `<Task finished ...>` |
+//! | `loop-blocked` | debug mode's `Executing <Task pending name=... coro=<...>> took 1.234 seconds`, `Executing <Handle ...> took`, `Executing <TimerHandle ...> took`, 3.12+ `<Task finished ...>` (also aiodebug's slow-callback log, same wording); watchdogs: Home Assistant's `Detected blocking call to X inside the event loop ... at file.py, line N`, blockbuster's `BlockingError: Blocking call to time.sleep` |
 //! | `gather-swallowed` | an exception *object* used as a value, with gather's results in the failing code line (`gather(`, `return_exceptions`, `results`): `'ValueError' object has no attribute 'x'`, `'ClientConnectorError' object is not subscriptable/iterable`, `cannot unpack non-iterable TimeoutError object`, `unsupported operand type(s) ... 'ZeroDivisionError'`; a logged result list holding exception reprs (`results: [1, ValueError('x')]`) |
 //! | `pool-exhausted` | SQLAlchemy `QueuePool limit of size N overflow M reached` (also AsyncAdaptedQueuePool, wrapped); asyncpg `TooManyConnectionsError` / `sorry, too many clients already` / `remaining connection slots are reserved`; psycopg `too many connections for role`; MySQL `(1040, 'Too many connections')`; redis `Too many connections` / `max number of clients reached`; `OSError: [Errno 24] Too many open files` (also inside aiohttp's `Cannot connect to host`); Windows `too many file descriptors in select()`; httpx `PoolTimeout`; aiohttp `Connector is closed` |
 //! | `exception-never-retrieved` | `Task exception was never retrieved`, `Future exception was never retrieved` (also `_GatheringFuture`), with the `future: <Task finished ... exception=...>` line |
@@ -196,6 +196,13 @@ static REPR_LOCATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EXECUTING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"Executing <(.+)> took (\d+(?:\.\d+)?) seconds").expect("executing")
+});
+/// Home Assistant's loop watchdog: `Detected blocking call to sleep with
+/// args (1,) inside the event loop by custom integration 'x' at
+/// custom_components/x/sensor.py, line 40: time.sleep(1)`.
+static DETECTED_BLOCKING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"Detected blocking call to (\S+?)(?: with args .*?)? inside the event loop(?:.*? at ([^\s,]+\.py), line (\d+))?")
+        .expect("detected blocking")
 });
 static UNCLOSED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -534,6 +541,14 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
         }
     }
 
+    // loop-blocked: blockbuster raises on blocking calls in the loop.
+    if short_ty == "BlockingError" && msg.starts_with("Blocking call to") {
+        hits.push(Hit::new(
+            "loop-blocked",
+            format!("`{q}`: a blocking call ran on the event loop (caught by blockbuster)"),
+        ));
+    }
+
     // pool-exhausted
     if let Some(d) = pool_exhausted(ty, msg) {
         hits.push(Hit::new("pool-exhausted", format!("`{q}`: {d}")));
@@ -731,6 +746,30 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
         )
         .subject(repr_subject(repr));
         h.refs = repr_refs(repr, input_line, "slow step");
+        hits.push(h);
+    }
+    if let Some(c) = t
+        .contains("inside the event loop")
+        .then(|| DETECTED_BLOCKING.captures(t))
+        .flatten()
+    {
+        let mut h = Hit::new(
+            "loop-blocked",
+            format!(
+                "a watchdog caught the blocking call `{}` running on the event loop",
+                &c[1]
+            ),
+        )
+        .subject(Some(c[1].to_string()));
+        if let (Some(file), Some(line)) = (c.get(2), c.get(3)) {
+            h.refs.push(CodeRef {
+                file: file.as_str().to_string(),
+                line: line.as_str().parse().unwrap_or(0),
+                function: None,
+                what: "watchdog",
+                input_line,
+            });
+        }
         hits.push(h);
     }
     // Not the warning's own source line (`_warn(f"unclosed transport ...`).
