@@ -690,6 +690,77 @@ fn pool_exhausted(ty: &str, msg: &str) -> Option<String> {
     }
 }
 
+/// Fragments (ASCII case-insensitive) at least one of which every signature
+/// needs. One Aho-Corasick pass over a line rules out the many log lines
+/// that merely contain a trigger word ("HTTPError 503", "ReadTimeout") before
+/// the per-id checks run; the signature tests keep this list complete.
+const SIGNATURE_WORDS: &[&str] = &[
+    "event loop",
+    "loop is closed",
+    "another loop",
+    "running asyncio",
+    "never awaited",
+    "never yielded",
+    "never retrieved",
+    "already awaited",
+    "awaited already",
+    "async for",
+    "async with",
+    "async_generator",
+    "await",
+    "coroutine",
+    "_asyncio.",
+    "_RequestContextManager",
+    "TimeoutError",
+    "CancelledError",
+    "' object has no attribute",
+    "' object is not",
+    "' object does not support",
+    "non-iterable",
+    "operand type",
+    "QueuePool",
+    "TooManyConnections",
+    "too many",
+    "connection slots",
+    "max number of clients",
+    "PoolTimeout",
+    "Connector is closed",
+    "ExceptionGroup",
+    "MultiError",
+    "context manager",
+    "__aenter__",
+    "__aexit__",
+    "__enter__",
+    "__exit__",
+    "yield from",
+    "' outside",
+    "comprehension outside",
+    "different loop",
+    "different event loop",
+    "Non-thread-safe",
+    "main thread",
+    "enter into task",
+    "current task",
+    "inside a task",
+    "Blocking call",
+    "blocking call",
+    "Task was destroyed",
+    "Executing <",
+    "unclosed",
+    "result",
+    "gather",
+];
+
+fn may_hit(text: &str) -> bool {
+    static AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(SIGNATURE_WORDS)
+            .expect("signature words")
+    });
+    AC.is_match(text)
+}
+
 /// Whether `phrase` occurs as asyncio prints it: at the start of the text or
 /// after a delimiter (a prefix the normaliser did not know, a JSON quote),
 /// not quoted inside prose (`fixed the 'Task was destroyed...' warning`).
@@ -707,6 +778,9 @@ fn starts_a_message(t: &str, phrase: &str) -> bool {
 pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
     let mut hits = Vec::new();
     let t = text.trim();
+    if !may_hit(t) {
+        return hits;
+    }
     if starts_a_message(t, "Task was destroyed but it is pending") {
         let mut h = Hit::new(
             "task-destroyed-pending",
@@ -892,6 +966,323 @@ mod tests {
             ),
             ["loop-blocked"]
         );
+    }
+
+    /// One line per message variant of the table at the top of this file:
+    /// each must give exactly its id (this also keeps SIGNATURE_WORDS complete).
+    #[test]
+    fn every_variant_line() {
+        let table: &[(&str, &str)] = &[
+            (
+                "RuntimeError: This event loop is already running",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: this event loop is already running.",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: asyncio.run() cannot be called from a running event loop",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: Runner.run() cannot be called from a running event loop",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: Cannot run the event loop while another loop is running",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: Already running asyncio in this thread",
+                "loop-already-running",
+            ),
+            (
+                "RuntimeError: There is no current event loop in thread 'Thread-1'.",
+                "no-current-event-loop",
+            ),
+            (
+                "app.py:3: DeprecationWarning: There is no current event loop",
+                "no-current-event-loop",
+            ),
+            (
+                "RuntimeError: no running event loop",
+                "no-current-event-loop",
+            ),
+            (
+                "Task was destroyed but it is pending!",
+                "task-destroyed-pending",
+            ),
+            (
+                "x.py:1: RuntimeWarning: coroutine 'f' was never awaited",
+                "coroutine-never-awaited",
+            ),
+            (
+                "<CoroWrapper f() running at x.py:3, created at y.py:9> was never yielded from",
+                "coroutine-never-awaited",
+            ),
+            (
+                "TypeError: object NoneType can't be used in 'await' expression",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: 'NoneType' object can't be awaited",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: 'coroutine' object is not subscriptable",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: 'coroutine' object is not iterable",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: 'coroutine' object is not callable",
+                "not-awaitable",
+            ),
+            (
+                "AttributeError: 'coroutine' object has no attribute 'json'",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: cannot unpack non-iterable coroutine object",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: object of type 'coroutine' has no len()",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: '_asyncio.Task' object is not subscriptable",
+                "not-awaitable",
+            ),
+            (
+                "AttributeError: '_RequestContextManager' object has no attribute 'json'",
+                "not-awaitable",
+            ),
+            (
+                "TypeError: An asyncio.Future, a coroutine or an awaitable is required",
+                "not-awaitable",
+            ),
+            (
+                "ValueError: a coroutine was expected, got <function main at 0x7f>",
+                "not-awaitable",
+            ),
+            ("TypeError: A coroutine object is required", "not-awaitable"),
+            (
+                "TypeError: coroutines cannot be used with run_in_executor()",
+                "not-awaitable",
+            ),
+            (
+                "RuntimeError: cannot reuse already awaited coroutine",
+                "coroutine-reused",
+            ),
+            (
+                "RuntimeError: cannot reuse already awaited __anext__()/asend()",
+                "coroutine-reused",
+            ),
+            (
+                "RuntimeError: cannot reuse already awaited aclose()/athrow()",
+                "coroutine-reused",
+            ),
+            (
+                "RuntimeError: coroutine is being awaited already",
+                "coroutine-reused",
+            ),
+            ("asyncio.exceptions.TimeoutError", "timeout"),
+            ("asyncio.TimeoutError", "timeout"),
+            (
+                "aiohttp.client_exceptions.ServerTimeoutError: Timeout on reading data from socket",
+                "timeout",
+            ),
+            (
+                "aiohttp.client_exceptions.ConnectionTimeoutError: Connection timeout to host x",
+                "timeout",
+            ),
+            ("asyncio.exceptions.CancelledError", "cancelled"),
+            ("asyncio.CancelledError", "cancelled"),
+            (
+                "Executing <Handle cb() at /a/x.py:3 created at /b.py:1> took 0.2 seconds",
+                "loop-blocked",
+            ),
+            (
+                "Detected blocking call to open with args ('x',) inside the event loop by integration 'y'",
+                "loop-blocked",
+            ),
+            (
+                "blockbuster.blockbuster.BlockingError: Blocking call to time.sleep",
+                "loop-blocked",
+            ),
+            ("INFO results: [1, ValueError('x'), 3]", "gather-swallowed"),
+            (
+                "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00",
+                "pool-exhausted",
+            ),
+            (
+                "asyncpg.exceptions.TooManyConnectionsError: sorry, too many clients already",
+                "pool-exhausted",
+            ),
+            (
+                "psycopg.OperationalError: connection failed: FATAL:  too many connections for role \"app\"",
+                "pool-exhausted",
+            ),
+            (
+                "pymysql.err.OperationalError: (1040, 'Too many connections')",
+                "pool-exhausted",
+            ),
+            (
+                "redis.exceptions.ConnectionError: max number of clients reached",
+                "pool-exhausted",
+            ),
+            ("OSError: [Errno 24] Too many open files", "pool-exhausted"),
+            (
+                "ValueError: too many file descriptors in select()",
+                "pool-exhausted",
+            ),
+            ("httpx.PoolTimeout", "pool-exhausted"),
+            ("RuntimeError: Connector is closed.", "pool-exhausted"),
+            (
+                "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
+                "pool-exhausted",
+            ),
+            (
+                "Task exception was never retrieved",
+                "exception-never-retrieved",
+            ),
+            (
+                "Future exception was never retrieved",
+                "exception-never-retrieved",
+            ),
+            ("Unclosed client session", "unclosed-resource"),
+            ("Unclosed connector", "unclosed-resource"),
+            (
+                "x.py:3: ResourceWarning: unclosed <socket.socket fd=3>",
+                "unclosed-resource",
+            ),
+            (
+                "ResourceWarning: unclosed transport <_SelectorSocketTransport fd=7>",
+                "unclosed-resource",
+            ),
+            (
+                "ResourceWarning: unclosed event loop <_UnixSelectorEventLoop running=False>",
+                "unclosed-resource",
+            ),
+            (
+                "ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)",
+                "exception-group",
+            ),
+            (
+                "BaseExceptionGroup: unhandled errors in a TaskGroup (1 sub-exception)",
+                "exception-group",
+            ),
+            (
+                "exceptiongroup.ExceptionGroup: Exceptions from Trio nursery (2 sub-exceptions)",
+                "exception-group",
+            ),
+            (
+                "TypeError: 'async for' requires an object with __aiter__ method, got list",
+                "async-for-sync-iterable",
+            ),
+            (
+                "TypeError: 'async for' received an object from __aiter__ that does not implement __anext__: generator",
+                "async-for-sync-iterable",
+            ),
+            (
+                "TypeError: 'async_generator' object is not iterable",
+                "async-for-sync-iterable",
+            ),
+            (
+                "TypeError: 'ClientSession' object does not support the context manager protocol",
+                "context-manager-mismatch",
+            ),
+            (
+                "TypeError: 'X' object does not support the asynchronous context manager protocol",
+                "context-manager-mismatch",
+            ),
+            (
+                "TypeError: 'X' object does not support the asynchronous context manager protocol (missed __aexit__ method)",
+                "context-manager-mismatch",
+            ),
+            ("AttributeError: __aenter__", "context-manager-mismatch"),
+            ("AttributeError: __aexit__", "context-manager-mismatch"),
+            (
+                "TypeError: Use async with instead",
+                "context-manager-mismatch",
+            ),
+            (
+                "RuntimeError: \"yield from\" should be used as context manager expression",
+                "context-manager-mismatch",
+            ),
+            (
+                "SyntaxError: 'await' outside async function",
+                "await-outside-async",
+            ),
+            (
+                "SyntaxError: 'await' outside function",
+                "await-outside-async",
+            ),
+            (
+                "SyntaxError: 'async with' outside async function",
+                "await-outside-async",
+            ),
+            (
+                "SyntaxError: 'async for' outside async function",
+                "await-outside-async",
+            ),
+            (
+                "SyntaxError: asynchronous comprehension outside of an asynchronous function",
+                "await-outside-async",
+            ),
+            (
+                "RuntimeError: Task <Task pending name='Task-1'> got Future <Future pending> attached to a different loop",
+                "different-loop",
+            ),
+            (
+                "RuntimeError: <asyncio.locks.Event object at 0x1 [unset]> is bound to a different event loop",
+                "different-loop",
+            ),
+            (
+                "ValueError: The future belongs to a different loop than the one specified as the loop argument",
+                "different-loop",
+            ),
+            ("RuntimeError: Event loop is closed", "loop-closed"),
+            (
+                "RuntimeError: Non-thread-safe operation invoked on an event loop other than the current one",
+                "thread-unsafe-call",
+            ),
+            (
+                "ValueError: signal only works in main thread",
+                "signal-off-main-thread",
+            ),
+            (
+                "ValueError: signal only works in main thread of the main interpreter",
+                "signal-off-main-thread",
+            ),
+            (
+                "RuntimeError: set_wakeup_fd only works in main thread of the main interpreter",
+                "signal-off-main-thread",
+            ),
+            (
+                "RuntimeError: Cannot enter into task <Task pending> while another task <Task pending> is being executed.",
+                "task-reentered",
+            ),
+            (
+                "RuntimeError: Leaving task <Task pending> does not match the current task <Task pending>.",
+                "task-reentered",
+            ),
+            (
+                "RuntimeError: Timeout context manager should be used inside a task",
+                "timeout-outside-task",
+            ),
+            (
+                "RuntimeError: Timeout should be used inside a task",
+                "timeout-outside-task",
+            ),
+        ];
+        for (line, id) in table {
+            assert_eq!(ids(line), [*id], "{line}");
+        }
     }
 
     #[test]
