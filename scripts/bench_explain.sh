@@ -100,16 +100,19 @@ echo "log: $((BYTES / 1024 / 1024)) MiB"
 # Warm the page cache so the figure is explain's speed, not the disk's.
 cat "$LOG" > /dev/null
 START=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$TMP/rss" "$BIN" explain --no-locate --output-format json "$LOG" > "$TMP/out.json"
+/usr/bin/time -f "%U %S %M" -o "$TMP/rss" "$BIN" explain --no-locate --output-format json "$LOG" > "$TMP/out.json"
 END=$(date +%s.%N)
 python3 - "$BYTES" "$START" "$END" "$TMP/rss" "$TMP/out.json" <<'PY'
 import json, sys
 size, start, end = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-rss_kb = int(open(sys.argv[4]).read().split()[-1])
+user, system, rss_kb = open(sys.argv[4]).read().split()[-3:]
+cpu, rss_kb = float(user) + float(system), int(rss_kb)
 out = json.load(open(sys.argv[5]))
 secs = end - start
 print(f"time: {secs:.2f} s")
-print(f"throughput: {size / 1e6 / secs:.0f} MB/s ({size / 1048576 / secs:.0f} MiB/s)")
+print(f"throughput: {size / 1e6 / secs:.0f} MB/s ({size / 1048576 / secs:.0f} MiB/s) wall clock")
+# On a shared machine the wall clock includes waiting for a core.
+print(f"cpu time: {cpu:.2f} s = {size / 1e6 / max(cpu, 1e-9):.0f} MB/s of CPU")
 print(f"peak RSS: {rss_kb / 1024:.1f} MiB")
 print("findings:", ", ".join(f"{f['id']} x{f['occurrences']}" for f in out["findings"]))
 PY

@@ -91,13 +91,20 @@ impl Normalizer {
         }
         for _ in 0..2 {
             let before = s.len();
-            if let Some(m) = TIMESTAMP.find(s) {
+            // Cheap tests first: these regexes run on every line read.
+            if s.starts_with(|c: char| c.is_ascii_digit() || c == '[' || c.is_ascii_uppercase())
+                && let Some(m) = TIMESTAMP.find(s)
+            {
                 s = &s[m.end()..];
             }
-            if let Some(m) = SERVICE.find(s) {
+            if memchr::memchr(b'|', s.as_bytes()).is_some()
+                && let Some(m) = SERVICE.find(s)
+            {
                 s = &s[m.end()..];
             }
-            if let Some(m) = LEVEL.find(s) {
+            if has_level_word(s)
+                && let Some(m) = LEVEL.find(s)
+            {
                 s = &s[m.end()..];
             }
             if s.len() == before {
@@ -111,6 +118,27 @@ impl Normalizer {
             pytest_e,
         }
     }
+}
+
+/// A level word near the start of the line (where LEVEL can match).
+fn has_level_word(s: &str) -> bool {
+    static AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([
+            "DEBUG",
+            "INFO",
+            "WARN",
+            "ERROR",
+            "CRITICAL",
+            "FATAL",
+            "EXCEPTION",
+        ])
+        .expect("level words")
+    });
+    let mut end = s.len().min(80);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    AC.is_match(&s[..end])
 }
 
 /// Removes CSI (`ESC [ ... letter`) and OSC (`ESC ] ... BEL`) sequences.

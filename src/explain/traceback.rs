@@ -124,7 +124,9 @@ const CAUSE: &str = "The above exception was the direct cause of the following e
 const CONTEXT: &str = "During handling of the above exception, another exception occurred:";
 
 fn is_header(t: &str) -> bool {
-    if !t.contains("(most recent call last)") {
+    static HEADER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("(most recent call last)"));
+    if HEADER.find(t.as_bytes()).is_none() {
         return false;
     }
     t.contains("Traceback (most recent call last):")

@@ -76,7 +76,9 @@ impl PyVersion {
 
 /// A Python version printed in one line of text.
 pub fn version_in(text: &str) -> Option<u8> {
-    if !text.contains("ython") {
+    static PYTHON: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("ython"));
+    if PYTHON.find(text.as_bytes()).is_none() {
         return None;
     }
     VERSION
