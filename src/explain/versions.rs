@@ -78,9 +78,7 @@ impl PyVersion {
 pub fn version_in(text: &str) -> Option<u8> {
     static PYTHON: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("ython"));
-    if PYTHON.find(text.as_bytes()).is_none() {
-        return None;
-    }
+    PYTHON.find(text.as_bytes())?;
     VERSION
         .captures_iter(text)
         .filter_map(|c| c[1].parse::<u8>().ok())
