@@ -42,6 +42,9 @@ pub enum ExplainFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when the input was analysed (found or not), 1 with --fail-on-findings when a known problem was found, 2 for usage and I/O errors."
+)]
 pub struct ExplainArgs {
     /// A file to read (a traceback, a log of any size), or `-` for standard
     /// input. Without a FILE and without --text, standard input is read.

@@ -18,14 +18,13 @@ pub struct Report {
     pub id: &'static str,
     pub title: &'static str,
     pub diagnosis: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     pub input_lines: Vec<u64>,
     pub occurrences: u64,
     pub cause: &'static str,
     pub check: &'static str,
     pub fix: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `3.10`, `3.11 or later`, or null when the input does not show it.
     pub python_version: Option<String>,
     pub related_codes: Vec<&'static str>,
     pub locations: Vec<super::locate::Location>,
