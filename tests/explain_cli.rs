@@ -397,3 +397,30 @@ fn nothing_located_is_said_plainly() {
         "{text}"
     );
 }
+
+/// The human layout (knowledge-base prose left out: it has its own tests and
+/// may be reworded without touching explain).
+#[test]
+fn human_layout_snapshot() {
+    let out = explain()
+        .arg("--root")
+        .arg(project())
+        .arg("-")
+        .write_stdin(CONTAINER_LOG)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let layout: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("  cause:")
+                || l.starts_with("  check:")
+                || l.starts_with("  fix:")
+                || l.starts_with("  related rules:"))
+        })
+        .collect();
+    insta::assert_snapshot!(layout.join("\n"));
+}
