@@ -198,12 +198,17 @@ struct PendingPytest {
 pub struct Assembler {
     region: Option<Region>,
     pending: Option<PendingPytest>,
+    /// An exception line printed without a traceback, held back one or two
+    /// lines: a chain marker after it makes it the first part of a chain
+    /// (`CancelledError` / direct cause / `TimeoutError` traceback), which
+    /// must not be read as an exception that surfaced on its own.
+    deferred: Option<(Line, Option<Line>)>,
 }
 
 impl Assembler {
     /// Whether every line must be read (not only trigger lines).
     pub fn wants_every_line(&self) -> bool {
-        self.region.is_some() || self.pending.is_some()
+        self.region.is_some() || self.pending.is_some() || self.deferred.is_some()
     }
 
     pub fn push(&mut self, line: Line, out: &mut Vec<Event>) {
@@ -227,6 +232,25 @@ impl Assembler {
             }
         }
         // No region open.
+        if let Some((exc, blank)) = self.deferred.take() {
+            if chain_marker(&line.text).is_some() {
+                let mut region = Region::new(exc, false, false, String::new());
+                if let Some(b) = blank {
+                    region.keep(b, false);
+                }
+                region.keep(line, true);
+                self.region = Some(region);
+                return;
+            }
+            if line.text.trim().is_empty() && blank.is_none() {
+                self.deferred = Some((exc, Some(line)));
+                return;
+            }
+            out.push(Event::Line(exc));
+            if let Some(b) = blank {
+                out.push(Event::Line(b));
+            }
+        }
         if line.pytest_e {
             self.region = Some(Region::new(line, false, true, String::new()));
             return;
@@ -283,12 +307,22 @@ impl Assembler {
             self.region = Some(Region::new(line, ipython, false, prefix));
             return;
         }
+        if !line.text.starts_with([' ', '\t']) && parse_exception_line(&line.text).is_some() {
+            self.deferred = Some((line, None));
+            return;
+        }
         out.push(Event::Line(line));
     }
 
     pub fn finish(&mut self, out: &mut Vec<Event>) {
         self.close(out);
         self.flush_pending(out);
+        if let Some((exc, blank)) = self.deferred.take() {
+            out.push(Event::Line(exc));
+            if let Some(b) = blank {
+                out.push(Event::Line(b));
+            }
+        }
     }
 
     fn flush_pending(&mut self, out: &mut Vec<Event>) {
@@ -796,6 +830,30 @@ mod tests {
         assert_eq!(tb.chain[0].ty, "asyncio.exceptions.CancelledError");
         assert_eq!(tb.chain[1].ty, "TimeoutError");
         assert_eq!(tb.chain[1].message, "");
+    }
+
+    #[test]
+    fn chain_whose_first_part_has_no_traceback() {
+        let evs = events(concat!(
+            "asyncio.exceptions.CancelledError\n",
+            "\n",
+            "The above exception was the direct cause of the following exception:\n",
+            "\n",
+            "Traceback (most recent call last):\n",
+            "  File \"/app/x.py\", line 9, in main\n",
+            "TimeoutError\n",
+        ));
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        let Event::Traceback(tb) = &evs[0] else {
+            panic!("{evs:?}")
+        };
+        assert_eq!(tb.chain.len(), 2);
+        assert_eq!(tb.links, vec![Link::Cause]);
+        assert_eq!(tb.chain[0].ty, "asyncio.exceptions.CancelledError");
+        // A lone exception line is still a line of its own.
+        let evs = events("RuntimeError: Event loop is closed\nINFO bye\n");
+        assert!(matches!(&evs[0], Event::Line(l) if l.no == 1));
+        assert!(matches!(&evs[1], Event::Line(l) if l.no == 2));
     }
 
     #[test]
