@@ -17,8 +17,7 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use crate::check::checker::RunContext;
-use crate::check::discovery::{self, Excludes};
-use crate::config::{Overrides, Settings};
+use crate::config::{DEFAULT_EXCLUDES, Overrides, Settings};
 use crate::diagnostics::LineIndex;
 
 use super::analyze::Finding;
@@ -29,6 +28,8 @@ const MAX_LOCATIONS: usize = 5;
 const MAX_NEAR: usize = 5;
 /// Files searched for un-awaited calls.
 const MAX_SEARCH_FILES: usize = 5000;
+/// Directory depth searched for them.
+const MAX_SEARCH_DEPTH: usize = 16;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Near {
@@ -299,19 +300,33 @@ impl Locator {
         out
     }
 
+    /// The project's .py files, walked lazily and at most
+    /// [`MAX_SEARCH_FILES`] of them (run in a home directory, `explain` must
+    /// not walk the whole disk): .gitignore and the default excludes apply.
     fn project_files(&mut self) -> Vec<PathBuf> {
         if self.project.is_none() {
-            let patterns: Vec<String> = self
-                .settings
-                .as_ref()
-                .map(|s| s.exclude.clone())
-                .unwrap_or_default();
-            let excludes = Excludes::new(&patterns, &self.root);
-            let mut files = Vec::new();
-            let mut problems = Vec::new();
-            discovery::walk(&self.root, &excludes, &mut files, &mut problems);
+            let mut builder = ignore::WalkBuilder::new(&self.root);
+            builder
+                .standard_filters(true)
+                .follow_links(false)
+                .require_git(false)
+                .max_depth(Some(MAX_SEARCH_DEPTH))
+                .filter_entry(|e| {
+                    e.file_name()
+                        .to_str()
+                        .is_none_or(|n| !DEFAULT_EXCLUDES.contains(&n))
+                });
+            let mut files: Vec<PathBuf> = builder
+                .build()
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_type().is_some_and(|t| t.is_file())
+                        && e.path().extension().is_some_and(|x| x == "py")
+                })
+                .take(MAX_SEARCH_FILES)
+                .map(ignore::DirEntry::into_path)
+                .collect();
             files.sort();
-            files.truncate(MAX_SEARCH_FILES);
             self.project = Some(files);
         }
         self.project.clone().unwrap_or_default()
