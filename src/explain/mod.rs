@@ -17,6 +17,13 @@
 //!   searching un-awaited calls;
 //! - [`render`]: human and JSON output.
 //!
+//! Crates: `aho-corasick` (SIMD multi-literal search: the scanner's trigger
+//! words and the signature-word prefilter), `memchr` (newline counting and
+//! substring finders), `regex` (captures on the few lines that pass the
+//! prefilters; its lazy DFA keeps them linear-time whatever the input). All
+//! three are maintained by the same author and were already in the
+//! dependency tree through `globset`/`ignore`.
+//!
 //! Exit status: 0 when the input was analysed (whether or not something was
 //! found: a log with no known problem is not an error), 1 when
 //! `--fail-on-findings` is given and something was found, 2 for usage and

@@ -956,6 +956,21 @@ mod tests {
         assert!(ids("    except asyncio.CancelledError:").is_empty());
         assert!(ids("KeyError: 'user_id'").is_empty());
         assert!(ids("SyntaxError: expected ':'").is_empty());
+        for unrelated in [
+            "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.x.com', port=443): Read timed out. (read timeout=5)",
+            "ERROR worker: job failed: ValueError('bad input')",
+            "WARNING: results: [1, 2, 3]",
+            "TypeError: 'NoneType' object is not subscriptable",
+            "AttributeError: 'Task' object has no attribute 'delay'",
+            "INFO Cancelled 3 orders",
+            "DEBUG asyncio: Using selector: EpollSelector",
+            "concurrent.futures._base.CancelledError",
+            "ERROR: we hit CancelledError during shutdown",
+            "TimeoutError: [Errno 110] Connection timed out",
+            "SyntaxError: invalid syntax",
+        ] {
+            assert!(ids(unrelated).is_empty(), "{unrelated}");
+        }
         assert_eq!(
             ids("failed: RuntimeError('Event loop is closed')"),
             ["loop-closed"]
