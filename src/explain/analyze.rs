@@ -164,7 +164,7 @@ impl Aggregator {
         let frames_all = tb.all_frames();
         let types: Vec<&str> = tb.chain.iter().map(|e| e.ty.as_str()).collect();
         let files: Vec<&str> = frames_all.iter().map(|f| f.file.as_str()).collect();
-        let python = versions::implied_by(&types, &files);
+        let python = versions::implied_by(&types, &files, tb.range_carets);
         // A traceback right after an asyncio log message belongs to it (the
         // failed task's traceback, or where the coroutine was created).
         if let Some(p) = &mut self.pending {

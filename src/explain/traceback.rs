@@ -69,6 +69,8 @@ pub struct Traceback {
     pub links: Vec<Link>,
     pub first_line: u64,
     pub last_line: u64,
+    /// Frames carry `^^^` range markers (3.11+ format).
+    pub range_carets: bool,
 }
 
 impl Traceback {
@@ -729,6 +731,12 @@ fn parse_linear(lines: &[&Line], tb: &mut Traceback) {
             continue;
         }
         if text.starts_with([' ', '\t']) && !current.frames.is_empty() {
+            // 3.11+ underlines the failing expression of every frame
+            // (`~~~^^^`); before, only SyntaxErrors had carets.
+            if !last_was_frame && t.contains('^') && t.chars().all(|c| matches!(c, '^' | '~' | ' '))
+            {
+                tb.range_carets = true;
+            }
             if last_was_frame
                 && !t.chars().all(|c| matches!(c, '^' | '~' | ' '))
                 && let Some(f) = current.frames.last_mut()

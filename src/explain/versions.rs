@@ -86,8 +86,13 @@ pub fn version_in(text: &str) -> Option<u8> {
 }
 
 /// What a traceback's exceptions and frames imply.
-pub fn implied_by(types: &[&str], files: &[&str]) -> PyVersion {
+pub fn implied_by(types: &[&str], files: &[&str], range_carets: bool) -> PyVersion {
     let mut v = PyVersion::default();
+    // Range markers under frame code lines: 3.11+ (SyntaxErrors excepted,
+    // which had them earlier).
+    if range_carets && !types.iter().any(|t| t.ends_with("SyntaxError")) {
+        v.at_least = Some(11);
+    }
     for f in files {
         if let Some(m) = version_in(f) {
             v.minor.get_or_insert(m);
@@ -216,7 +221,12 @@ mod tests {
         let new = fix_note("timeout", &PyVersion::exact(12)).unwrap();
         assert!(new.contains("`except TimeoutError:` catches it"));
         assert!(fix_note("timeout", &PyVersion::default()).is_none());
-        let inferred = implied_by(&["asyncio.exceptions.TimeoutError"], &[]);
+        let inferred = implied_by(&["asyncio.exceptions.TimeoutError"], &[], false);
+        assert_eq!(
+            implied_by(&["TimeoutError"], &[], true).below(11),
+            Some(false)
+        );
+        assert_eq!(implied_by(&["SyntaxError"], &[], true).below(11), None);
         assert_eq!(inferred.below(11), Some(true));
     }
 }
