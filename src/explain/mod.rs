@@ -165,7 +165,7 @@ pub fn main(args: ExplainArgs) -> ExitCode {
     let written = if json {
         render::json(&reports, &mut out)
     } else {
-        render::human(&reports, &analysis, &mut out, color)
+        render::human(&reports, &analysis, &mut out, color, !args.no_locate)
     };
     if let Some(code) = finish(written.and_then(|_| out.flush())) {
         return code;

@@ -114,6 +114,7 @@ pub fn human(
     analysis: &Analysis,
     out: &mut dyn Write,
     color: bool,
+    locate: bool,
 ) -> io::Result<()> {
     let s = Styles::new(color);
     if reports.is_empty() {
@@ -169,7 +170,9 @@ pub fn human(
                 r.related_codes.join(", ")
             )?;
         }
-        if r.locations.is_empty() {
+        if !locate {
+            // --no-locate: nothing was looked for.
+        } else if r.locations.is_empty() {
             if r.not_located.is_empty() {
                 writeln!(
                     out,
