@@ -63,6 +63,16 @@ pub struct Line {
 
 impl Normalizer {
     pub fn line(&mut self, no: u64, raw: &[u8]) -> Line {
+        // A carriage return inside a line (progress bars, GitLab's section
+        // markers) overwrites what came before it on a terminal: keep what
+        // was shown last.
+        let mut raw = raw;
+        while raw.last() == Some(&b'\r') {
+            raw = &raw[..raw.len() - 1];
+        }
+        if let Some(cr) = memchr::memrchr(b'\r', raw) {
+            raw = &raw[cr + 1..];
+        }
         let text = strip_ansi(raw);
         let text = String::from_utf8_lossy(&text);
         let mut s: &str = text.trim_end_matches(['\r', '\n', ' ', '\t']);
@@ -205,6 +215,7 @@ mod tests {
                 "ERROR RuntimeError: This event loop is already running",
                 "[2024-05-01 12:00:01,123] [ERROR] boom",
                 "May  1 12:00:01 host app[12]: RuntimeError: x",
+                "section_start:1714564801:step_script\r\x1b[0KRuntimeError: y\r",
             ]),
             vec![
                 "Task was destroyed but it is pending!",
@@ -217,6 +228,7 @@ mod tests {
                 "RuntimeError: This event loop is already running",
                 "boom",
                 "RuntimeError: x",
+                "RuntimeError: y",
             ]
         );
     }
