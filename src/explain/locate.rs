@@ -117,7 +117,7 @@ impl Locator {
             .split(['/', '\\'])
             .filter(|c| !c.is_empty() && *c != "." && !c.ends_with(':'))
             .collect();
-        if parts.iter().any(|c| is_library_dir(c)) {
+        if is_library_path(printed) {
             return None;
         }
         let as_path = Path::new(printed);
@@ -414,8 +414,13 @@ fn is_library_dir(component: &str) -> bool {
         )
 }
 
+/// Files that are never the project's: the interpreter's and installed
+/// packages', and notebook cells (`Cell In[3]`, ipykernel's temp files).
 fn is_library_path(file: &str) -> bool {
-    file.split(['/', '\\']).any(is_library_dir)
+    file.starts_with("In[")
+        || file.starts_with("In [")
+        || file.contains("ipykernel_")
+        || file.split(['/', '\\']).any(is_library_dir)
 }
 
 struct Functions<'a> {
@@ -501,6 +506,8 @@ mod tests {
         assert!(is_library_path("/usr/lib/python3.12/asyncio/tasks.py"));
         assert!(is_library_path(r"C:\Python311\Lib\asyncio\base_events.py"));
         assert!(!is_library_path("/app/src/svc/db.py"));
+        assert!(is_library_path("In[3]"));
+        assert!(is_library_path("/tmp/ipykernel_4121/3190128462.py"));
     }
 
     #[test]
