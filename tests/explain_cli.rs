@@ -237,6 +237,8 @@ fn human_output_is_plain_when_not_a_terminal() {
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains('\x1b'), "colour codes in piped output");
     assert!(text.contains("loop-already-running: "));
+    // The diagnosis knows it ran in a notebook.
+    assert!(text.contains("in a cell, write `await main()`"), "{text}");
     assert!(text.contains("coroutine-never-awaited: "));
     assert!(text.contains("input line"));
     assert!(text.contains("fix: "));

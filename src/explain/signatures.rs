@@ -372,11 +372,22 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
         || msg.contains("Cannot run the event loop while another loop is running")
         || msg.contains("Already running asyncio in this thread")
     {
+        let notebook = ctx.frames.iter().any(|f| {
+            f.file.starts_with("In[")
+                || f.file.starts_with("<ipython-input")
+                || f.file.contains("ipykernel")
+        });
         hits.push(Hit::new(
             "loop-already-running",
-            format!(
-                "`{q}`: code started an event loop while one was already running on this thread"
-            ),
+            if notebook {
+                format!(
+                    "`{q}`: the notebook's kernel already runs an event loop; in a cell, write `await main()` instead of starting a loop"
+                )
+            } else {
+                format!(
+                    "`{q}`: code started an event loop while one was already running on this thread"
+                )
+            },
         ));
     }
 
