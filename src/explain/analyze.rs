@@ -9,8 +9,9 @@ use super::signatures::{self, CodeRef, Ctx, Hit, Role};
 use super::traceback::{Assembler, Event, Exception, Frame, Traceback};
 use super::versions::{self, PyVersion};
 
-/// Distinct findings kept; more of the same id are merged into the first.
-const MAX_FINDINGS: usize = 200;
+/// Distinct findings (different subjects) kept per id; more are merged into
+/// the first of that id, so every id found is always reported.
+const MAX_PER_ID: usize = 20;
 /// Input line numbers kept per finding (the count is exact).
 const MAX_INPUT_LINES: usize = 20;
 /// Frames and code references kept per finding.
@@ -64,13 +65,13 @@ impl Aggregator {
             .iter()
             .position(|f| f.id == hit.id && f.subject == hit.subject)
             .or_else(|| {
-                (findings.len() >= MAX_FINDINGS)
+                (findings.iter().filter(|f| f.id == hit.id).count() >= MAX_PER_ID)
                     .then(|| findings.iter().position(|f| f.id == hit.id))
                     .flatten()
             });
         let f = match idx {
             Some(i) => &mut findings[i],
-            None if findings.len() < MAX_FINDINGS => {
+            None => {
                 findings.push(Finding {
                     id: hit.id,
                     diagnosis: hit.diagnosis,
@@ -83,7 +84,6 @@ impl Aggregator {
                 });
                 findings.last_mut().expect("just pushed")
             }
-            None => return,
         };
         f.occurrences += 1;
         for l in lines {
@@ -442,6 +442,26 @@ mod tests {
         assert_eq!(f.frames[0].file, "/srv/api/routes.py");
         assert_eq!(f.frames[0].line, 88);
         assert_eq!(f.refs[0].line, 33);
+    }
+
+    #[test]
+    fn findings_per_id_are_bounded_and_no_id_is_crowded_out() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "x.py:1: RuntimeWarning: coroutine 'c{i}' was never awaited\n"
+            ));
+        }
+        text.push_str("RuntimeError: Event loop is closed\n");
+        let a = analyze(text.as_bytes()).unwrap();
+        let never: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.id == "coroutine-never-awaited")
+            .collect();
+        assert_eq!(never.len(), MAX_PER_ID);
+        assert_eq!(never.iter().map(|f| f.occurrences).sum::<u64>(), 5000);
+        assert!(a.findings.iter().any(|f| f.id == "loop-closed"));
     }
 
     #[test]
