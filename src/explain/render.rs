@@ -121,7 +121,17 @@ pub fn human(
         writeln!(out, "{NOTHING_FOUND}")?;
         return Ok(());
     }
-    for (i, r) in reports.iter().enumerate() {
+    // Findings of one id (different coroutines, tasks) share one header and
+    // one cause/check/fix, in order of first appearance.
+    let mut ids: Vec<&str> = Vec::new();
+    for r in reports {
+        if !ids.contains(&r.id) {
+            ids.push(r.id);
+        }
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let group: Vec<&Report> = reports.iter().filter(|r| r.id == *id).collect();
+        let first = group[0];
         if i > 0 {
             writeln!(out)?;
         }
@@ -129,19 +139,24 @@ pub fn human(
             out,
             "{}{}{}: {}",
             s.head.render(),
-            r.id,
+            first.id,
             s.head.render_reset(),
-            r.title
+            first.title
         )?;
-        writeln!(out, "  {}", r.diagnosis)?;
-        writeln!(
-            out,
-            "  {}{}{}",
-            s.dim.render(),
-            lines_text(&r.input_lines, r.occurrences),
-            s.dim.render_reset()
-        )?;
-        if let Some(v) = &r.python_version {
+        for r in &group {
+            writeln!(out, "  {}", r.diagnosis)?;
+            writeln!(
+                out,
+                "  {}{}{}",
+                s.dim.render(),
+                lines_text(&r.input_lines, r.occurrences),
+                s.dim.render_reset()
+            )?;
+            if locate {
+                locations(r, &s, out)?;
+            }
+        }
+        if let Some(v) = &first.python_version {
             writeln!(
                 out,
                 "  {}python:{} {v}",
@@ -150,9 +165,9 @@ pub fn human(
             )?;
         }
         for (label, text) in [
-            ("cause", r.cause),
-            ("check", r.check),
-            ("fix", r.fix.as_str()),
+            ("cause", first.cause),
+            ("check", first.check),
+            ("fix", first.fix.as_str()),
         ] {
             writeln!(
                 out,
@@ -161,101 +176,101 @@ pub fn human(
                 s.label.render_reset()
             )?;
         }
-        if !r.related_codes.is_empty() {
+        if !first.related_codes.is_empty() {
             writeln!(
                 out,
                 "  {}related rules:{} {}",
                 s.label.render(),
                 s.label.render_reset(),
-                r.related_codes.join(", ")
+                first.related_codes.join(", ")
             )?;
-        }
-        if !locate {
-            // --no-locate: nothing was looked for.
-        } else if r.locations.is_empty() {
-            if r.not_located.is_empty() {
-                writeln!(
-                    out,
-                    "  {}in your code:{} could not be located (the input names no file of the project)",
-                    s.label.render(),
-                    s.label.render_reset()
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "  {}in your code:{} could not be located (not found under the root: {})",
-                    s.label.render(),
-                    s.label.render_reset(),
-                    r.not_located.join(", ")
-                )?;
-            }
-        } else {
-            writeln!(
-                out,
-                "  {}in your code:{}",
-                s.label.render(),
-                s.label.render_reset()
-            )?;
-            for l in &r.locations {
-                let func = l
-                    .function
-                    .as_deref()
-                    .map(|f| format!(" in {f}"))
-                    .unwrap_or_default();
-                let from = l
-                    .input_line
-                    .map(|n| format!(", input line {n}"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "    {}{}:{}{}{} ({}{})",
-                    s.code.render(),
-                    l.path,
-                    l.line,
-                    s.code.render_reset(),
-                    func,
-                    l.source,
-                    from
-                )?;
-                if let Some(code) = &l.code {
-                    writeln!(
-                        out,
-                        "      {}{code}{}",
-                        s.dim.render(),
-                        s.dim.render_reset()
-                    )?;
-                }
-                for n in &l.checker_findings {
-                    writeln!(
-                        out,
-                        "      {} {} at {}:{} ({}{}): {}",
-                        n.code,
-                        n.name,
-                        n.line,
-                        n.column,
-                        n.proximity,
-                        if n.same_problem { ", this problem" } else { "" },
-                        n.message
-                    )?;
-                }
-            }
         }
         writeln!(
             out,
             "  {}more: {}{}",
             s.dim.render(),
-            r.docs,
+            first.docs,
             s.dim.render_reset()
         )?;
     }
+    let detail = if reports.len() > ids.len() {
+        format!(" ({} findings)", reports.len())
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "\n{} known asyncio problem{} found in {} line{}",
-        reports.len(),
-        if reports.len() == 1 { "" } else { "s" },
+        "\n{} known asyncio problem{}{detail} found in {} line{}",
+        ids.len(),
+        if ids.len() == 1 { "" } else { "s" },
         analysis.lines,
         if analysis.lines == 1 { "" } else { "s" }
     )?;
+    Ok(())
+}
+
+/// Where in the project one finding points, or a plain "could not be located".
+fn locations(r: &Report, s: &Styles, out: &mut dyn Write) -> io::Result<()> {
+    let (label, reset) = (s.label.render(), s.label.render_reset());
+    if r.locations.is_empty() {
+        if r.not_located.is_empty() {
+            writeln!(
+                out,
+                "  {label}in your code:{reset} could not be located (the input names no file of the project)"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  {label}in your code:{reset} could not be located (not found under the root: {})",
+                r.not_located.join(", ")
+            )?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "  {label}in your code:{reset}")?;
+    for l in &r.locations {
+        let func = l
+            .function
+            .as_deref()
+            .map(|f| format!(" in {f}"))
+            .unwrap_or_default();
+        let from = l
+            .input_line
+            .map(|n| format!(", input line {n}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    {}{}:{}{}{} ({}{})",
+            s.code.render(),
+            l.path,
+            l.line,
+            s.code.render_reset(),
+            func,
+            l.source,
+            from
+        )?;
+        if let Some(code) = &l.code {
+            writeln!(
+                out,
+                "      {}{code}{}",
+                s.dim.render(),
+                s.dim.render_reset()
+            )?;
+        }
+        for n in &l.checker_findings {
+            writeln!(
+                out,
+                "      {} {} at {}:{} ({}{}): {}",
+                n.code,
+                n.name,
+                n.line,
+                n.column,
+                n.proximity,
+                if n.same_problem { ", this problem" } else { "" },
+                n.message
+            )?;
+        }
+    }
     Ok(())
 }
 
