@@ -426,3 +426,38 @@ fn human_layout_snapshot() {
         .collect();
     insta::assert_snapshot!(layout.join("\n"));
 }
+
+#[test]
+fn version_for_fixes_falls_back_to_the_project_and_can_be_given() {
+    // No interpreter path, no banner: the input does not say its version.
+    let log = "Traceback (most recent call last):\n  File \"/app/src/svc/db.py\", line 13, in refresh\n    await asyncio.wait_for(fetch_rows(conn, \"select 1\"), timeout=1)\nasyncio.exceptions.CancelledError\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n  File \"/app/main.py\", line 3, in <module>\n    asyncio.run(main())\nTimeoutError\n";
+    let v = located(log, &project());
+    let f = &v["findings"][0];
+    assert_eq!(f["id"], "timeout");
+    assert_eq!(f["python_version"], "3.10");
+    assert_eq!(f["python_version_source"], "the project's target-version");
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("On Python 3.10: catch `asyncio.TimeoutError`")
+    );
+
+    let out = explain()
+        .args(["--output-format", "json", "--python", "3.12", "--root"])
+        .arg(project())
+        .args(["--text", log])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["findings"][0]["python_version"], "3.12");
+    assert_eq!(v["findings"][0]["python_version_source"], "--python");
+
+    explain()
+        .args(["--python", "2.7", "--text", log])
+        .assert()
+        .code(2);
+}

@@ -33,6 +33,8 @@ pub struct Finding {
     /// Places the input names outright (task reprs, warning locations).
     pub refs: Vec<CodeRef>,
     pub python: PyVersion,
+    /// Where `python` came from when not from the input itself.
+    pub python_source: Option<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -81,6 +83,7 @@ impl Aggregator {
                     frames: Vec::new(),
                     refs: Vec::new(),
                     python: PyVersion::default(),
+                    python_source: None,
                 });
                 findings.last_mut().expect("just pushed")
             }

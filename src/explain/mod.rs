@@ -73,12 +73,28 @@ pub struct ExplainArgs {
     /// current directory).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// The Python version the input came from (`3.10`, `py311`), for the
+    /// version-specific part of fixes. Default: what the input shows
+    /// (interpreter paths, banners), else the project's configured
+    /// target-version / requires-python.
+    #[arg(long, value_name = "VERSION")]
+    pub python: Option<String>,
     /// Do not look for the code the input points at.
     #[arg(long)]
     pub no_locate: bool,
     /// Exit with 1 when a known problem was found.
     #[arg(long)]
     pub fail_on_findings: bool,
+}
+
+/// The project's configured target version (`target-version`,
+/// `requires-python`), when one is configured.
+fn project_target(root: &std::path::Path) -> Option<u8> {
+    let config = crate::config::discover(root).ok().flatten()?;
+    let settings =
+        crate::config::Settings::resolve(Some(&config), &crate::config::Overrides::default(), root)
+            .ok()?;
+    (settings.target_version_source != "the default").then_some(settings.target_version.minor)
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -137,9 +153,23 @@ pub fn main(args: ExplainArgs) -> ExitCode {
             }
         }
     };
-    let analysis = match analysis {
+    let mut analysis = match analysis {
         Ok(a) => a,
         Err(e) => return fail(format!("cannot read the input: {e}")),
+    };
+    let explicit = match args
+        .python
+        .as_deref()
+        .map(crate::config::PythonVersion::parse)
+    {
+        Some(Some(v)) => Some(v.minor),
+        Some(None) => {
+            return fail(format!(
+                "--python {}: not a Python version asyncdoctor knows (3.8 to 3.14)",
+                args.python.as_deref().unwrap_or("")
+            ));
+        }
+        None => None,
     };
 
     let root = args
@@ -149,6 +179,25 @@ pub fn main(args: ExplainArgs) -> ExitCode {
         .unwrap_or_else(|| PathBuf::from("."));
     if args.root.is_some() && !root.is_dir() {
         return fail(format!("--root {}: not a directory", root.display()));
+    }
+    // The version for fixes: --python, else the input's, else the project's
+    // configured oldest version (what the fix must work on).
+    let project_minor =
+        if explicit.is_none() && analysis.findings.iter().any(|f| !f.python.is_known()) {
+            project_target(&root)
+        } else {
+            None
+        };
+    for f in &mut analysis.findings {
+        if let Some(m) = explicit {
+            f.python = versions::PyVersion::exact(m);
+            f.python_source = Some("--python");
+        } else if !f.python.is_known()
+            && let Some(m) = project_minor
+        {
+            f.python = versions::PyVersion::exact(m);
+            f.python_source = Some("the project's target-version");
+        }
     }
     let mut locator =
         (!args.no_locate && !analysis.findings.is_empty()).then(|| locate::Locator::new(&root));

@@ -26,6 +26,8 @@ pub struct Report {
     pub fix: String,
     /// `3.10`, `3.11 or later`, or null when the input does not show it.
     pub python_version: Option<String>,
+    /// `input`, `--python` or `the project's target-version`.
+    pub python_version_source: Option<&'static str>,
     pub related_codes: Vec<&'static str>,
     pub locations: Vec<super::locate::Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -56,6 +58,10 @@ pub fn report(finding: &Finding, located: Located) -> Option<Report> {
         check: entry.check,
         fix,
         python_version: finding.python.display(),
+        python_version_source: finding
+            .python
+            .is_known()
+            .then(|| finding.python_source.unwrap_or("input")),
         related_codes: entry.related_codes.to_vec(),
         locations: located.locations,
         not_located: located.not_found,
@@ -157,9 +163,13 @@ pub fn human(
             }
         }
         if let Some(v) = &first.python_version {
+            let from = match first.python_version_source {
+                Some("input") | None => String::new(),
+                Some(src) => format!(" (from {src})"),
+            };
             writeln!(
                 out,
-                "  {}python:{} {v}",
+                "  {}python:{} {v}{from}",
                 s.label.render(),
                 s.label.render_reset()
             )?;
