@@ -58,22 +58,28 @@ struct Pending {
 struct Aggregator {
     analysis: Analysis,
     pending: Option<Pending>,
+    /// (id, subject) → index into findings; id → findings of that id.
+    index: rustc_hash::FxHashMap<(&'static str, Option<String>), usize>,
+    per_id: rustc_hash::FxHashMap<&'static str, (usize, usize)>,
 }
 
 impl Aggregator {
     fn add(&mut self, hit: Hit, lines: &[u64], frames: &[Frame], python: PyVersion) {
         let findings = &mut self.analysis.findings;
-        let idx = findings
-            .iter()
-            .position(|f| f.id == hit.id && f.subject == hit.subject)
-            .or_else(|| {
-                (findings.iter().filter(|f| f.id == hit.id).count() >= MAX_PER_ID)
-                    .then(|| findings.iter().position(|f| f.id == hit.id))
-                    .flatten()
-            });
+        let key = (hit.id, hit.subject.clone());
+        let idx = self.index.get(&key).copied().or_else(|| {
+            self.per_id
+                .get(hit.id)
+                .filter(|(count, _)| *count >= MAX_PER_ID)
+                .map(|(_, first)| *first)
+        });
         let f = match idx {
             Some(i) => &mut findings[i],
             None => {
+                let i = findings.len();
+                self.index.insert(key, i);
+                let e = self.per_id.entry(hit.id).or_insert((0, i));
+                e.0 += 1;
                 findings.push(Finding {
                     id: hit.id,
                     diagnosis: hit.diagnosis,
