@@ -579,7 +579,10 @@ fn message_hits(ty: &str, msg: &str, ctx: &Ctx) -> Vec<Hit> {
     }
 
     // context-manager-mismatch
-    let cm_type = CM_TYPE.captures(msg).map(|c| c[1].to_string());
+    let cm_type = msg
+        .contains("does not support")
+        .then(|| CM_TYPE.captures(msg).map(|c| c[1].to_string()))
+        .flatten();
     let async_only = cm_type
         .as_deref()
         .is_some_and(|t| ASYNC_ONLY_CMS.contains(&short(t)));
@@ -909,7 +912,11 @@ pub fn line_hits(text: &str, input_line: u64) -> Vec<Hit> {
             ));
         }
     }
-    // An exception line without its traceback.
+    // An exception line without its traceback (asyncio's own messages
+    // above are never also one).
+    if !hits.is_empty() {
+        return hits;
+    }
     let (exc, role) = match parse_exception_line(t) {
         Some(e) => (Some(e), Role::Standalone),
         None if maybe_embedded(t) => (embedded_exception(t), Role::Embedded),
