@@ -703,33 +703,54 @@ impl<'m, 'a> Checker<'m, 'a> {
             return false;
         }
         match iter {
-            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
+            Expr::Name(n) => self.is_runtime_data(n),
             Expr::Call(call) => {
                 let name = match &*call.func {
                     Expr::Name(n) => n.id.as_str(),
                     Expr::Attribute(a) => a.attr.as_str(),
-                    _ => return true,
+                    _ => return false,
                 };
                 match name {
-                    "range" => false,
                     "enumerate" | "zip" | "reversed" | "sorted" | "list" | "tuple" | "set"
                     | "iter" | "chain" => call
                         .arguments
                         .args
                         .iter()
                         .any(|a| self.is_data_iterable(a, depth + 1)),
-                    _ => true,
+                    // `rows.items()`, `data.values()`
+                    "items" | "values" | "keys" => match &*call.func {
+                        Expr::Attribute(a) => self.is_data_iterable(&a.value, depth + 1),
+                        _ => false,
+                    },
+                    _ => false,
                 }
             }
             Expr::ListComp(c) => self.comprehension_over_data(&c.generators, depth),
             Expr::Generator(c) => self.comprehension_over_data(&c.generators, depth),
             Expr::SetComp(c) => self.comprehension_over_data(&c.generators, depth),
-            Expr::BinOp(b) => {
-                self.is_data_iterable(&b.left, depth + 1)
-                    || self.is_data_iterable(&b.right, depth + 1)
-            }
             _ => false,
         }
+    }
+
+    /// A collection whose size is decided at run time by data: a local
+    /// fetched with `await` (`keys = await redis.keys(...)`, `rows = await
+    /// conn.fetch(...)`), except the results of a `gather` (as many as were
+    /// already started). Parameters and attributes (`handlers`,
+    /// `self.listeners`) are usually a handful of configured objects and are
+    /// not followed: on the corpus they were mostly small.
+    fn is_runtime_data(&mut self, name: &ast::ExprName) -> bool {
+        let Some(binding) = self.resolver.model.lookup(self.scope, name.id.as_str()) else {
+            return false;
+        };
+        if binding.other_sites != 1 {
+            return false;
+        }
+        let Some(Site::Value(scope, Expr::Await(fetched))) = binding.site else {
+            return false;
+        };
+        scope == self.scope
+            && !matches!(&*fetched.value, Expr::Call(c) if matches!(&*c.func,
+                Expr::Attribute(a) if a.attr.as_str() == "gather") || matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "gather"))
     }
 
     fn comprehension_over_data(&mut self, generators: &[ast::Comprehension], depth: u8) -> bool {
