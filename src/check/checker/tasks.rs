@@ -17,9 +17,11 @@ use crate::check::rules::{
     ad102_get_event_loop::GET_EVENT_LOOP, ad301_dangling_task::DANGLING_TASK,
     ad302_task_never_joined::TASK_NEVER_JOINED,
     ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
+    ad304_gather_orphans_siblings::GATHER_ORPHANS_SIBLINGS,
     ad305_unbounded_gather::UNBOUNDED_GATHER, ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
     ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
     ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
+    ad402_timeout_unhandled::TIMEOUT_UNHANDLED,
     ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
     ad404_cancel_not_awaited::CANCEL_NOT_AWAITED, ad601_async_resource_leak::ASYNC_RESOURCE_LEAK,
     ad602_client_per_request::CLIENT_PER_REQUEST,
@@ -83,8 +85,8 @@ struct Frame<'a> {
     loops: Vec<(&'a str, &'a str)>,
     /// Open `try` bodies and `suppress(...)` blocks, innermost last.
     regions: Vec<Region>,
-    /// Open `suppress(CancelledError)` blocks: where they start.
-    suppressions: Vec<TextRange>,
+    /// Open `suppress(...)` blocks: where those that catch cancellation start.
+    suppressions: Vec<Option<TextRange>>,
     /// The `except` handlers whose bodies the walk is in, innermost last.
     enclosing_handlers: Vec<&'a ast::ExceptHandlerExceptHandler>,
     /// Inside `finally` blocks.
@@ -95,6 +97,9 @@ struct Frame<'a> {
     loop_depth: u32,
     /// AD305: for each enclosing `for`, whether it iterates over data.
     data_loops: Vec<bool>,
+    /// AD304: awaited gathers (default `return_exceptions`) inside `try`
+    /// bodies: (call, how many regions were open).
+    pending_gathers: Vec<(TextRange, usize)>,
     /// AD305: inside `async with <semaphore>`, or a semaphore was acquired.
     sem_blocks: u32,
     acquired_sem: bool,
@@ -114,6 +119,8 @@ pub(super) struct Region {
     awaits_other: bool,
     /// Calls `asyncio.wait_for()` / `asyncio.timeout()`.
     asyncio_timeout: bool,
+    /// AD402: a handler of this `try` catches timeouts.
+    handles_timeout: bool,
 }
 
 fn any_enabled(checker: &Checker<'_, '_>) -> bool {
@@ -132,6 +139,8 @@ fn any_enabled(checker: &Checker<'_, '_>) -> bool {
         &CLIENT_PER_REQUEST,
         &LOOP_CLOSED_WITH_PENDING_TASKS,
         &UNBOUNDED_GATHER,
+        &GATHER_ORPHANS_SIBLINGS,
+        &TIMEOUT_UNHANDLED,
     ]
     .iter()
     .any(|r| checker.rules.contains(r))
@@ -1097,8 +1106,20 @@ impl<'m, 'a> Checker<'m, 'a> {
                     call.range(),
                 ));
             }
+            if !only && !returns_exceptions(call) && self.rules.contains(&GATHER_ORPHANS_SIBLINGS) {
+                let depth = self.frame().regions.len();
+                if depth > 0 {
+                    self.frame().pending_gathers.push((call.range(), depth));
+                }
+            }
             only
         } else {
+            if let Expr::Call(call) = value
+                && self.rules.contains(&TIMEOUT_UNHANDLED)
+                && self.resolves_to_any(&call.func, &["asyncio.wait_for", "asyncio.tasks.wait_for"])
+            {
+                self.check_timeout_handled(call.range());
+            }
             // `await self._task` / `await fut`: joining a task or future held
             // in a variable. A `CancelledError` there usually means *that*
             // task was cancelled (by whoever owns it): treated as a join.
@@ -1145,6 +1166,24 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
             _ => false,
         }
+    }
+
+    /// AD402: no enclosing `try` of this function handles a timeout.
+    fn check_timeout_handled(&mut self, range: TextRange) {
+        if self.frame().regions.iter().any(|r| r.handles_timeout) {
+            return;
+        }
+        let written = self
+            .text(range)
+            .split('(')
+            .next()
+            .unwrap_or("asyncio.wait_for")
+            .to_string();
+        self.diagnostics.push(Diagnostic::new(
+            &TIMEOUT_UNHANDLED,
+            format!("`{written}()` can raise `TimeoutError`, and no `try` here handles it"),
+            range,
+        ));
     }
 
     /// An `await`, `async for` or `async with` that can deliver cancellation.
@@ -1345,7 +1384,34 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Before a `try` body: open a region; version/import shims are guards.
     pub(super) fn tasks_enter_try_body(&mut self, try_stmt: &'a ast::StmtTry) -> bool {
-        self.frame().regions.push(Region::default());
+        let handles_timeout = self.rules.contains(&TIMEOUT_UNHANDLED)
+            && try_stmt.handlers.iter().any(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                let Some(ty) = h.type_.as_deref() else {
+                    return true;
+                };
+                let elements: Vec<&Expr> = match ty {
+                    Expr::Tuple(t) => t.elts.iter().collect(),
+                    other => vec![other],
+                };
+                elements.into_iter().any(|e| {
+                    self.resolves_to_any(
+                        e,
+                        &[
+                            "builtins.TimeoutError",
+                            "builtins.Exception",
+                            "builtins.BaseException",
+                            "asyncio.TimeoutError",
+                            "asyncio.exceptions.TimeoutError",
+                            "concurrent.futures.TimeoutError",
+                        ],
+                    ) || matches!(e, Expr::Name(n) if n.id.as_str() == "OSError")
+                })
+            });
+        self.frame().regions.push(Region {
+            handles_timeout,
+            ..Region::default()
+        });
         let import_shim = try_stmt.handlers.iter().any(|h| {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             h.type_.as_deref().is_some_and(|t| {
@@ -1370,6 +1436,34 @@ impl<'m, 'a> Checker<'m, 'a> {
         import_shim: bool,
     ) -> Region {
         self.tasks.version_guards -= u32::from(import_shim);
+        let depth = self.frame().regions.len();
+        if !self.frame().pending_gathers.is_empty() {
+            // Gathers directly in this body: reported when a handler carries on,
+            // otherwise the enclosing `try` decides.
+            let carries_on = try_stmt.handlers.iter().any(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                !HandlerScan::run(h).raises
+            });
+            let mut reported = Vec::new();
+            for (range, d) in &mut self.frame().pending_gathers {
+                if *d == depth {
+                    if carries_on {
+                        reported.push(*range);
+                        *d = 0;
+                    } else {
+                        *d -= 1;
+                    }
+                }
+            }
+            self.frame().pending_gathers.retain(|(_, d)| *d > 0);
+            for range in reported {
+                self.diagnostics.push(Diagnostic::new(
+                    &GATHER_ORPHANS_SIBLINGS,
+                    "When one awaitable fails, `gather()` raises but does not cancel the others: after this handler they keep running unsupervised",
+                    range,
+                ));
+            }
+        }
         let region = self.frame().regions.pop().unwrap_or_default();
         if let Some(outer) = self.frame().regions.last_mut() {
             outer.awaits_other |= region.awaits_other;
@@ -1477,7 +1571,10 @@ impl<'m, 'a> Checker<'m, 'a> {
             .unwrap_or("except")
             .trim_end();
         let written = written.split(" #").next().unwrap_or(written).trim_end();
-        let written = written.strip_suffix(':').unwrap_or(written);
+        let written = match written.strip_suffix(':') {
+            Some(w) if h.type_.is_some() => w,
+            _ => written,
+        };
         self.diagnostics.push(Diagnostic::new(
             &CANCELLATION_SWALLOWED,
             format!("`{written}` swallows cancellation: this task can no longer be cancelled"),
@@ -1533,20 +1630,38 @@ impl<'m, 'a> Checker<'m, 'a> {
         if limiter {
             self.frame().sem_blocks += 1;
         }
+        if with.is_async && self.rules.contains(&TIMEOUT_UNHANDLED) {
+            for item in &with.items {
+                if let Expr::Call(call) = &item.context_expr
+                    && self.resolves_to_any(
+                        &call.func,
+                        &[
+                            "asyncio.timeout",
+                            "asyncio.timeout_at",
+                            "asyncio.timeouts.timeout",
+                        ],
+                    )
+                {
+                    self.check_timeout_handled(call.range());
+                }
+            }
+        }
         WithState {
             suppress: self.enter_suppress(with),
             limiter,
         }
     }
 
+    /// `with contextlib.suppress(...)`: a region like a `try` body; it acts
+    /// as a handler for cancellation (AD401) and timeouts (AD402).
     fn enter_suppress(&mut self, with: &'a ast::StmtWith) -> bool {
         if with.is_async {
             self.tasks_note_suspension();
+            return false;
         }
-        if with.is_async
-            || !self.rules.contains(&CANCELLATION_SWALLOWED)
-            || !self.in_async_context()
-        {
+        let watch_cancel = self.rules.contains(&CANCELLATION_SWALLOWED) && self.in_async_context();
+        let watch_timeout = self.rules.contains(&TIMEOUT_UNHANDLED);
+        if !watch_cancel && !watch_timeout {
             return false;
         }
         for item in &with.items {
@@ -1561,16 +1676,33 @@ impl<'m, 'a> Checker<'m, 'a> {
             if !self.resolves_to_any(&call.func, &["contextlib.suppress"]) {
                 continue;
             }
-            let catches = call
-                .arguments
-                .args
-                .iter()
-                .any(|a| self.catches_cancellation(Some(a)).is_some());
-            if catches {
+            let catches_cancel = watch_cancel
+                && call
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|a| self.catches_cancellation(Some(a)).is_some());
+            let handles_timeout = watch_timeout
+                && call.arguments.args.iter().any(|a| {
+                    self.resolves_to_any(
+                        a,
+                        &[
+                            "builtins.TimeoutError",
+                            "builtins.Exception",
+                            "builtins.BaseException",
+                            "asyncio.TimeoutError",
+                            "asyncio.exceptions.TimeoutError",
+                        ],
+                    )
+                });
+            if catches_cancel || handles_timeout {
                 let range = call.range();
                 let frame = self.frame();
-                frame.regions.push(Region::default());
-                frame.suppressions.push(range);
+                frame.regions.push(Region {
+                    handles_timeout,
+                    ..Region::default()
+                });
+                frame.suppressions.push(catches_cancel.then_some(range));
                 return true;
             }
         }
@@ -1584,13 +1716,24 @@ impl<'m, 'a> Checker<'m, 'a> {
         if !state.suppress {
             return;
         }
-        let region = self.frame().regions.pop().unwrap_or_default();
-        let Some(range) = self.frame().suppressions.pop() else {
+        let frame = self.frame();
+        let depth = frame.regions.len();
+        for (_, d) in &mut frame.pending_gathers {
+            if *d == depth {
+                *d -= 1;
+            }
+        }
+        frame.pending_gathers.retain(|(_, d)| *d > 0);
+        let region = frame.regions.pop().unwrap_or_default();
+        let Some(suppressed) = frame.suppressions.pop() else {
             return;
         };
         if let Some(outer) = self.frame().regions.last_mut() {
             outer.awaits_other |= region.awaits_other;
         }
+        let Some(range) = suppressed else {
+            return;
+        };
         if region.awaits_other && self.swallow_not_excused() {
             let written = self.text(range);
             self.diagnostics.push(Diagnostic::new(

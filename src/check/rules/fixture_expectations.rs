@@ -12,8 +12,8 @@ use crate::config::{ConfigFile, Options, Overrides, Settings};
 use crate::diagnostics::LineIndex;
 
 const CODES: &[&str] = &[
-    "AD102", "AD301", "AD302", "AD303", "AD305", "AD306", "AD307", "AD401", "AD403", "AD404",
-    "AD601", "AD602", "AD701", "AD702",
+    "AD102", "AD301", "AD302", "AD303", "AD304", "AD305", "AD306", "AD307", "AD401", "AD402",
+    "AD403", "AD404", "AD601", "AD602", "AD701", "AD702",
 ];
 
 fn settings() -> Settings {
