@@ -1116,6 +1116,10 @@ impl<'m, 'a> Checker<'m, 'a> {
         } else {
             if let Expr::Call(call) = value
                 && self.rules.contains(&TIMEOUT_UNHANDLED)
+                && !call
+                    .arguments
+                    .find_argument_value("timeout", 1)
+                    .is_some_and(|t| t.is_none_literal_expr())
                 && self.resolves_to_any(&call.func, &["asyncio.wait_for", "asyncio.tasks.wait_for"])
             {
                 self.check_timeout_handled(call.range());
@@ -1440,9 +1444,28 @@ impl<'m, 'a> Checker<'m, 'a> {
         if !self.frame().pending_gathers.is_empty() {
             // Gathers directly in this body: reported when a handler carries on,
             // otherwise the enclosing `try` decides.
+            // A clause for cancellation only is about the outer task being
+            // cancelled (then `gather` cancels its children itself).
             let carries_on = try_stmt.handlers.iter().any(|h| {
                 let ast::ExceptHandler::ExceptHandler(h) = h;
-                !HandlerScan::run(h).raises
+                let only_base_errors = h.type_.as_deref().is_some_and(|t| {
+                    let elements: Vec<&Expr> = match t {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    elements.iter().all(|e| {
+                        let name = match e {
+                            Expr::Name(n) => n.id.as_str(),
+                            Expr::Attribute(a) => a.attr.as_str(),
+                            _ => "",
+                        };
+                        matches!(
+                            name,
+                            "CancelledError" | "KeyboardInterrupt" | "SystemExit" | "GeneratorExit"
+                        )
+                    })
+                });
+                !only_base_errors && !HandlerScan::run(h).raises
             });
             let mut reported = Vec::new();
             for (range, d) in &mut self.frame().pending_gathers {
