@@ -59,6 +59,11 @@ impl<'m, 'a> Checker<'m, 'a> {
         }
     }
 
+    /// After the walk: rules that need the whole module (AD602 through calls).
+    pub fn finish(&mut self) {
+        self.tasks_finish_module();
+    }
+
     /// Async context per the catalog: the innermost `def`/`lambda` is an
     /// `async def` (comprehensions do not open scopes here, so they inherit).
     fn in_async_context(&self) -> bool {

@@ -73,6 +73,7 @@ pub fn check_source(
         let model = semantic::build(parsed.body(), module_name, is_package);
         let mut checker = Checker::new(source, &model, run, rules);
         checker.visit_body(parsed.body());
+        checker.finish();
         diagnostics = checker.diagnostics;
     }
     if diagnostics.is_empty() {

@@ -28,7 +28,7 @@ use crate::check::rules::{
     ad701_loop_closed_with_pending_tasks::LOOP_CLOSED_WITH_PENDING_TASKS,
     ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 };
-use crate::check::semantic::Site;
+use crate::check::semantic::{ScopeId, Site};
 use crate::config::PythonVersion;
 use crate::diagnostics::Diagnostic;
 
@@ -48,7 +48,16 @@ pub(super) struct TasksState<'a> {
     buf: String,
     /// AD305: the file mentions a semaphore or limiter anywhere (computed once).
     uses_semaphore: Option<bool>,
+    /// AD602: clients a function creates for its own use (`async with
+    /// ClientSession()`, `s = ClientSession()`, `return ClientSession()`):
+    /// (the function as (defining scope, name), creation, what).
+    client_factories: Vec<(FunctionKey<'a>, TextRange, &'static str)>,
+    /// AD602: functions of this module called inside a loop or comprehension.
+    called_in_loops: Vec<FunctionKey<'a>>,
 }
+
+/// A function of this module: the scope its `def` is in, and its name.
+type FunctionKey<'a> = (ScopeId, &'a str);
 
 /// Function names whose job is tearing down: errors ignored there on purpose.
 const TEARDOWN_WORDS: &[&str] = &[
@@ -91,6 +100,8 @@ struct Frame<'a> {
     enclosing_handlers: Vec<&'a ast::ExceptHandlerExceptHandler>,
     /// Inside `finally` blocks.
     finally_blocks: u32,
+    /// The function as a [`FunctionKey`].
+    key: Option<FunctionKey<'a>>,
     /// AD601: (name, creating call, where the name is bound, what it is).
     resources: Vec<(&'a str, TextRange, TextSize, &'static str)>,
     /// Inside `for`/`while` bodies and comprehensions of this function.
@@ -308,10 +319,80 @@ impl<'m, 'a> Checker<'m, 'a> {
     // ---- hooks called from the checker ----
 
     pub(super) fn tasks_enter_function(&mut self, def: &'a ast::StmtFunctionDef) {
+        let parent = self.resolver.model.scope(self.scope).parent;
         self.tasks.frames.push(Frame {
             def: Some(def),
+            key: parent.map(|p| (p, def.name.id.as_str())),
             ..Frame::default()
         });
+    }
+
+    /// AD602 through calls: a function that makes a client for its own use,
+    /// called in a loop of the same module. Run once at the end of the module.
+    pub(super) fn tasks_finish_module(&mut self) {
+        if !self.rules.contains(&CLIENT_PER_REQUEST) {
+            return;
+        }
+        let factories = std::mem::take(&mut self.tasks.client_factories);
+        for (key, range, what) in factories {
+            if !self.tasks.called_in_loops.contains(&key) {
+                continue;
+            }
+            if self.diagnostics.iter().any(|d| {
+                std::ptr::eq(d.rule, &CLIENT_PER_REQUEST) && d.range.start() == range.start()
+            }) {
+                continue;
+            }
+            self.diagnostics.push(Diagnostic::new(
+                &CLIENT_PER_REQUEST,
+                format!("A new client ({what}) is created on every call of `{}()`, which is called in a loop", key.1),
+                range,
+            ));
+        }
+    }
+
+    /// The [`FunctionKey`] a call in the current scope goes to: `f()` for a
+    /// module-level `def f`, `self.m()` for a method of the enclosing class.
+    fn called_function(&self, call: &ast::ExprCall) -> Option<FunctionKey<'a>> {
+        let model = self.resolver.model;
+        match &*call.func {
+            Expr::Name(n) => {
+                let id = n.id.as_str();
+                let module = model.scope(ScopeId::MODULE).bindings.get_key_value(id)?;
+                let found = model.lookup(self.scope, id)?;
+                (std::ptr::eq(found, module.1) && found.is_function && found.other_sites == 1)
+                    .then_some((ScopeId::MODULE, *module.0))
+            }
+            Expr::Attribute(a) => {
+                let Expr::Name(base) = &*a.value else {
+                    return None;
+                };
+                let class = model.self_class(self.scope, base.id.as_str())?;
+                let (name, binding) = model.scope(class).bindings.get_key_value(a.attr.as_str())?;
+                binding.is_function.then_some((class, *name))
+            }
+            _ => None,
+        }
+    }
+
+    /// A client created as the whole value of a `with` item, a local
+    /// assignment or a `return` (not cached on `self`).
+    fn note_client_factory(&mut self, value: &Expr) {
+        if !self.rules.contains(&CLIENT_PER_REQUEST) {
+            return;
+        }
+        let Expr::Call(call) = value else {
+            return;
+        };
+        let Some(key) = self.tasks.frames.last().and_then(|f| f.key) else {
+            return;
+        };
+        if self.frame().loop_depth > 0 {
+            return; // reported directly
+        }
+        if let Some(what) = self.client_constructor(call) {
+            self.tasks.client_factories.push((key, call.range(), what));
+        }
     }
 
     pub(super) fn tasks_exit_function(&mut self) {
@@ -436,7 +517,22 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
             Stmt::ImportFrom(import) => self.tasks_import_from(import),
             Stmt::Try(t) => self.tasks_try_structure(t),
+            Stmt::With(w) => {
+                for item in &w.items {
+                    self.note_client_factory(&item.context_expr);
+                }
+            }
+            Stmt::Return(r) => {
+                if let Some(value) = &r.value {
+                    self.note_client_factory(value);
+                }
+            }
             _ => {}
+        }
+        if let Stmt::Assign(assign) = stmt
+            && let [Expr::Name(_)] = assign.targets.as_slice()
+        {
+            self.note_client_factory(&assign.value);
         }
     }
 
@@ -877,6 +973,12 @@ impl<'m, 'a> Checker<'m, 'a> {
     /// Calls in any context (the blocking rules only look at async ones).
     pub(super) fn tasks_on_call(&mut self, call: &'a ast::ExprCall) {
         self.loop_lifecycle(call);
+        if self.rules.contains(&CLIENT_PER_REQUEST)
+            && self.frame().loop_depth > 0
+            && let Some(key) = self.called_function(call)
+        {
+            self.tasks.called_in_loops.push(key);
+        }
         if self.rules.contains(&UNBOUNDED_GATHER) {
             self.check_unbounded(call);
         }
