@@ -36,6 +36,9 @@ pub struct Checker<'m, 'a> {
     target: String,
     /// State of the task/cancellation/version rules (see `checker/tasks.rs`).
     tasks: tasks::TasksState<'a>,
+    /// Checking the code cells of a notebook: IPython semantics (top-level
+    /// `await` is legal; a top-level `asyncio.run()` is an error).
+    pub is_notebook: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -55,6 +58,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             expects_blocking_io_error: 0,
             target: String::with_capacity(64),
             tasks: tasks::TasksState::default(),
+            is_notebook: false,
             diagnostics: Vec::new(),
         }
     }

@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod flow;
 pub mod library;
 pub mod noqa;
+pub mod notebook;
 pub mod parse;
 pub mod rules;
 pub mod semantic;
@@ -59,7 +60,40 @@ pub fn check_source(
     rules: RuleSet,
     run: &RunContext,
 ) -> Vec<Diagnostic> {
-    let parsed = parse::parse_python(source);
+    check_parsed(
+        source,
+        parse::parse_python(source),
+        module_name,
+        false,
+        is_package,
+        rules,
+        run,
+    )
+}
+
+/// Checks the code cells of a notebook joined into one module (see
+/// [`notebook::extract`]), with IPython syntax and semantics.
+pub fn check_notebook_source(source: &str, rules: RuleSet, run: &RunContext) -> Vec<Diagnostic> {
+    check_parsed(
+        source,
+        parse::parse_ipython(source),
+        None,
+        true,
+        false,
+        rules,
+        run,
+    )
+}
+
+fn check_parsed(
+    source: &str,
+    parsed: parse::ParsedModule,
+    module_name: Option<&str>,
+    is_notebook: bool,
+    is_package: bool,
+    rules: RuleSet,
+    run: &RunContext,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     if let Some(error) = parsed.first_syntax_error() {
         if rules.contains(&SYNTAX_ERROR) {
@@ -72,6 +106,7 @@ pub fn check_source(
     } else if could_have_findings(source) {
         let model = semantic::build(parsed.body(), module_name, is_package);
         let mut checker = Checker::new(source, &model, run, rules);
+        checker.is_notebook = is_notebook;
         checker.visit_body(parsed.body());
         checker.finish();
         diagnostics = checker.diagnostics;
@@ -169,29 +204,39 @@ fn check_file(
 ) -> FileFindings {
     let display: Arc<str> = display_path(&file.path, cwd).into();
     let rules = settings.rules_for(&file.path);
-    match source::read_source(&file.path) {
-        Ok(text) => {
-            let diagnostics = check_source(
-                &text,
-                file.module_name.as_deref(),
-                file.is_package,
-                rules,
-                run,
-            );
-            FileFindings {
-                path: file.path.clone(),
-                display,
-                // Only kept when needed for rendering.
-                source: if diagnostics.is_empty() {
-                    Arc::from("")
-                } else {
-                    Arc::from(text)
-                },
-                diagnostics,
-                cell_starts: None,
+    let text = match source::read_source(&file.path) {
+        Ok(text) => text,
+        Err(error) => return unreadable(file.path.clone(), display, error.to_string(), rules),
+    };
+    let (text, cell_starts, diagnostics) = if notebook::is_notebook(&file.path) {
+        match notebook::extract(&text) {
+            Ok(nb) => {
+                let diagnostics = check_notebook_source(&nb.source, rules, run);
+                (nb.source, Some(nb.cell_starts), diagnostics)
             }
+            Err(message) => return unreadable(file.path.clone(), display, message, rules),
         }
-        Err(error) => unreadable(file.path.clone(), display, error.to_string(), rules),
+    } else {
+        let diagnostics = check_source(
+            &text,
+            file.module_name.as_deref(),
+            file.is_package,
+            rules,
+            run,
+        );
+        (text, None, diagnostics)
+    };
+    FileFindings {
+        path: file.path.clone(),
+        display,
+        // Only kept when needed for rendering.
+        source: if diagnostics.is_empty() {
+            Arc::from("")
+        } else {
+            Arc::from(text)
+        },
+        diagnostics,
+        cell_starts,
     }
 }
 
