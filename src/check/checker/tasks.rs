@@ -1931,7 +1931,7 @@ impl<'a> Visitor<'a> for HandlerScan<'a> {
         match stmt {
             Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
             Stmt::Raise(_) => self.raises = true,
-            Stmt::Assign(a) if self.is_name(&a.value) => self.hands_on = true,
+            Stmt::Assign(a) if self.mentions_name(&a.value) => self.hands_on = true,
             Stmt::Return(r) if r.value.as_deref().is_some_and(|v| self.is_name(v)) => {
                 self.hands_on = true;
             }
