@@ -1,5 +1,7 @@
-//! Checker hooks for the task, cancellation, timeout, shutdown and version
-//! rules (AD102, AD301–AD303, AD306, AD307, AD401, AD403, AD404, AD702).
+//! Checker hooks for the task, cancellation, timeout, resource, shutdown and
+//! version rules: AD102, AD301–AD307, AD401–AD404, AD601, AD602, AD701, AD702.
+//! The checker calls the `tasks_*` hooks (one line each in `checker.rs`); rule
+//! metadata and documentation live in `rules/adNNN_*.rs`.
 //!
 //! Everything here runs inside the checker's single walk: facts are noted as
 //! statements go by (which receivers were cancelled, what a `try` body awaits
@@ -2001,8 +2003,12 @@ fn returns_exceptions(call: &ast::ExprCall) -> bool {
         .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
 }
 
-/// `PY311`, `PY_3_11`, `PYTHON_3_11`, `IS_PY311`, `_PY38`... (compat constants).
+/// `PY311`, `PY_3_11`, `PYTHON_3_11`, `IS_PY311`, `_PY38`... (compat
+/// constants), and `TYPE_CHECKING` (code that never runs).
 fn is_version_constant(name: &str) -> bool {
+    if name == "TYPE_CHECKING" {
+        return true;
+    }
     let n = name.trim_start_matches('_');
     let n = n.strip_prefix("IS_").unwrap_or(n);
     let rest = n.strip_prefix("PYTHON").or_else(|| n.strip_prefix("PY"));

@@ -15,9 +15,11 @@ crate::declare_rule! {
     /// version your project still supports.
     ///
     /// Not reported: code inside an `if` that tests `sys.version_info` (or a
-    /// `PY311`-style constant, or `hasattr(...)`), and imports inside a `try`
-    /// that handles `ImportError` (compat shims). Names bound that way are
-    /// guarded everywhere they are used.
+    /// `PY311`-style constant, or `hasattr(...)`) or `TYPE_CHECKING`, and
+    /// imports inside a `try` that handles `ImportError` (compat shims). Names
+    /// bound that way are guarded everywhere they are used. `except*` is
+    /// reported even under a guard: it is syntax, so an old Python rejects the
+    /// whole file.
     ///
     /// ## Example
     /// ```python

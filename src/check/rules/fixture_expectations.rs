@@ -148,18 +148,34 @@ fn target_version_drives_ad307_ad403_and_ad102() {
     assert!(old[3].1.contains("deprecated from 3.10"), "{}", old[3].1);
 
     let py311 = codes_for(source, "3.11");
-    assert_eq!(codes(&py311), ["AD307", "AD102"], "only Queue.shutdown (3.13) is too new");
+    assert_eq!(
+        codes(&py311),
+        ["AD307", "AD102"],
+        "only Queue.shutdown (3.13) is too new"
+    );
     assert!(py311[1].1.contains("deprecated on your target version"));
 
     let py314 = codes_for(source, "3.14");
     assert_eq!(codes(&py314), ["AD102"]);
-    assert!(py314[0].1.contains("raises `RuntimeError` on your target version"));
+    assert!(
+        py314[0]
+            .1
+            .contains("raises `RuntimeError` on your target version")
+    );
 }
 
 #[test]
 fn ad305_trusts_files_that_use_a_semaphore() {
     let unbounded = "import asyncio\n\nasync def f(redis):\n    keys = await redis.keys('*')\n    await asyncio.gather(*(redis.get(k) for k in keys))\n";
-    assert!(codes_for(unbounded, "3.9").iter().any(|(c, _)| c == "AD305"));
+    assert!(
+        codes_for(unbounded, "3.9")
+            .iter()
+            .any(|(c, _)| c == "AD305")
+    );
     let with_semaphore = format!("{unbounded}\nLIMIT = asyncio.Semaphore(10)\n");
-    assert!(!codes_for(&with_semaphore, "3.9").iter().any(|(c, _)| c == "AD305"));
+    assert!(
+        !codes_for(&with_semaphore, "3.9")
+            .iter()
+            .any(|(c, _)| c == "AD305")
+    );
 }
