@@ -213,6 +213,11 @@ impl<'m, 'a> Checker<'m, 'a> {
         if last != "create_task" && last != "ensure_future" {
             return false;
         }
+        // `ensure_future(fut)` returns an existing future or task unchanged:
+        // only `ensure_future(coro())` starts a new task.
+        if last == "ensure_future" && !matches!(call.arguments.args.first(), Some(Expr::Call(_))) {
+            return false;
+        }
         if self.resolves_to_any(
             &call.func,
             &[
