@@ -9,12 +9,14 @@
 //! answered by [`FunctionFlow`], built lazily at the end of a function only
 //! when a candidate was seen there.
 
-use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::Checker;
 use crate::check::flow::{FunctionFlow, UseKind};
+use crate::check::rules::ad305_unbounded_gather::looks_like_limiter;
+use crate::check::rules::ad307_requires_newer_python::{feature_version, is_version_constant};
+use crate::check::rules::ad401_cancellation_swallowed::HandlerScan;
 use crate::check::rules::{
     ad102_get_event_loop::GET_EVENT_LOOP, ad301_dangling_task::DANGLING_TASK,
     ad302_task_never_joined::TASK_NEVER_JOINED,
@@ -1877,117 +1879,6 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 }
 
-/// What an `except` clause's body does with the exception (nested functions
-/// excluded). Only run on the few clauses AD401 is about to report.
-#[derive(Default)]
-struct HandlerScan<'a> {
-    /// The `as name` of the clause.
-    name: Option<&'a str>,
-    /// Contains a `raise`.
-    raises: bool,
-    /// Calls `cancelling()` / `uncancel()`: decides deliberately.
-    deliberate: bool,
-    /// Hands the exception to other code (`convert(exc)`, `err = exc`,
-    /// `return exc`, `outcome.append(Error(exc))`), which may re-raise it.
-    /// Logging it does not count.
-    hands_on: bool,
-}
-
-impl<'a> HandlerScan<'a> {
-    fn run(handler: &'a ast::ExceptHandlerExceptHandler) -> Self {
-        let mut scan = HandlerScan {
-            name: handler.name.as_ref().map(|n| n.id.as_str()),
-            ..HandlerScan::default()
-        };
-        scan.visit_body(&handler.body);
-        scan
-    }
-
-    fn is_name(&self, e: &Expr) -> bool {
-        matches!((e, self.name), (Expr::Name(n), Some(name)) if n.id.as_str() == name)
-    }
-}
-
-/// `log.exception(...)`, `logger.warning(...)`, `print(...)`, `isinstance(...)`:
-/// calls that look at an exception without taking it over.
-fn only_looks_at_exception(func: &Expr) -> bool {
-    match func {
-        Expr::Name(n) => matches!(
-            n.id.as_str(),
-            "print" | "isinstance" | "repr" | "str" | "type"
-        ),
-        Expr::Attribute(a) => {
-            let method = a.attr.as_str();
-            let receiver_is_log = match &*a.value {
-                Expr::Name(n) => n.id.to_ascii_lowercase().contains("log"),
-                Expr::Attribute(inner) => inner.attr.to_ascii_lowercase().contains("log"),
-                _ => false,
-            };
-            receiver_is_log
-                || matches!(
-                    method,
-                    "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical"
-                )
-        }
-        _ => false,
-    }
-}
-
-impl<'a> Visitor<'a> for HandlerScan<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::Raise(_) => self.raises = true,
-            Stmt::Assign(a) if self.mentions_name(&a.value) => self.hands_on = true,
-            Stmt::Return(r) if r.value.as_deref().is_some_and(|v| self.is_name(v)) => {
-                self.hands_on = true;
-            }
-            _ => walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(_) => {}
-            Expr::Call(call) => {
-                if let Expr::Attribute(a) = &*call.func
-                    && matches!(a.attr.as_str(), "cancelling" | "uncancel")
-                {
-                    self.deliberate = true;
-                }
-                let passes_it = call.arguments.args.iter().any(|a| self.mentions_name(a))
-                    || call
-                        .arguments
-                        .keywords
-                        .iter()
-                        .any(|k| self.mentions_name(&k.value));
-                if passes_it && !only_looks_at_exception(&call.func) {
-                    self.hands_on = true;
-                }
-                walk_expr(self, expr);
-            }
-            _ => walk_expr(self, expr),
-        }
-    }
-}
-
-impl HandlerScan<'_> {
-    /// `exc`, `Error(exc)`, `(exc,)`, `*sys.exc_info()`: the exception itself
-    /// is in the argument.
-    fn mentions_name(&self, e: &Expr) -> bool {
-        let is_exc_info = |e: &Expr| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "exc_info"));
-        if is_exc_info(e) || matches!(e, Expr::Starred(s) if is_exc_info(&s.value)) {
-            return true;
-        }
-        match e {
-            Expr::Call(c) => c.arguments.args.iter().any(|a| self.is_name(a)),
-            Expr::Tuple(t) => t.elts.iter().any(|a| self.is_name(a)),
-            Expr::Starred(s) => self.is_name(&s.value),
-            other => self.is_name(other),
-        }
-    }
-}
-
 /// What entering a `with` opened, for the exit hook.
 #[derive(Clone, Copy)]
 pub(super) struct WithState {
@@ -1995,41 +1886,9 @@ pub(super) struct WithState {
     limiter: bool,
 }
 
-/// `sem`, `self._semaphore`, `limiter`, `self.rate_limit`: a concurrency cap.
-fn looks_like_limiter(written: &str) -> bool {
-    let lower = written.to_ascii_lowercase();
-    lower.contains("sem") || lower.contains("limit")
-}
-
 /// `return_exceptions=True` (a literal).
 fn returns_exceptions(call: &ast::ExprCall) -> bool {
     call.arguments
         .find_keyword("return_exceptions")
         .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
-}
-
-/// `PY311`, `PY_3_11`, `PYTHON_3_11`, `IS_PY311`, `_PY38`... (compat
-/// constants), and `TYPE_CHECKING` (code that never runs).
-fn is_version_constant(name: &str) -> bool {
-    if name == "TYPE_CHECKING" {
-        return true;
-    }
-    let n = name.trim_start_matches('_');
-    let n = n.strip_prefix("IS_").unwrap_or(n);
-    let rest = n.strip_prefix("PYTHON").or_else(|| n.strip_prefix("PY"));
-    rest.is_some_and(|r| {
-        let r = r.trim_start_matches('_');
-        r.starts_with('3') || r.starts_with("VERSION")
-    })
-}
-
-/// The Python version that added an `asyncio` module attribute.
-fn feature_version(name: &str) -> Option<&'static str> {
-    match name {
-        "TaskGroup" | "timeout" | "timeout_at" | "Runner" | "Barrier" | "BrokenBarrierError"
-        | "Timeout" => Some("3.11"),
-        "eager_task_factory" | "create_eager_task_factory" => Some("3.12"),
-        "QueueShutDown" => Some("3.13"),
-        _ => None,
-    }
 }

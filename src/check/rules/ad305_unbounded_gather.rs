@@ -65,3 +65,9 @@ crate::declare_rule! {
         help: "Bound the concurrency: acquire an `asyncio.Semaphore(N)` in the coroutine, or use a fixed pool of workers",
     };
 }
+
+/// `sem`, `self._semaphore`, `limiter`, `self.rate_limit`: a concurrency cap.
+pub(crate) fn looks_like_limiter(written: &str) -> bool {
+    let lower = written.to_ascii_lowercase();
+    lower.contains("sem") || lower.contains("limit")
+}
