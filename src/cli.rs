@@ -287,7 +287,11 @@ fn list_rules(format: ListFormat) -> ExitCode {
                 };
                 let summary = r.summary();
                 // The first sentence: one line per rule on a terminal.
-                let first = summary.split(". ").next().unwrap_or(&summary).trim_end_matches('.');
+                let first = summary
+                    .split(". ")
+                    .next()
+                    .unwrap_or(&summary)
+                    .trim_end_matches('.');
                 println!("{:<6} {:<34} {:<7} {first}", r.code, r.name, flag);
             }
         }

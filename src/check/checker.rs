@@ -48,11 +48,13 @@ pub struct Checker<'m, 'a> {
     /// How the next call (starting at this offset) is used: set by the
     /// statement or `await` around it, taken by the call.
     pending_usage: Option<(ruff_text_size::TextSize, PendingUsage<'a>)>,
-    pub notebook: bool,
     /// Whole-project facts about this module, built during the walk.
     pub summary: SummaryBuilder<'a>,
     /// State of the task/cancellation/version rules (see `checker/tasks.rs`).
     tasks: tasks::TasksState<'a>,
+    /// Checking the code cells of a notebook: IPython semantics (top-level
+    /// `await` is legal; a top-level `asyncio.run()` is an error).
+    pub is_notebook: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -67,7 +69,6 @@ impl<'m, 'a> Checker<'m, 'a> {
         Checker {
             scratch: String::with_capacity(64),
             pending_usage: None,
-            notebook: false,
             summary,
             tasks: tasks::TasksState::default(),
             source,
@@ -78,6 +79,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             async_context: false,
             expects_blocking_io_error: 0,
             target: String::with_capacity(64),
+            is_notebook: false,
             diagnostics: Vec::new(),
         }
     }
@@ -108,7 +110,8 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     /// Ends the walk: the module's summary for whole-project analysis.
-    pub fn finish(self) -> (Vec<Diagnostic>, crate::check::project::ModuleSummary) {
+    pub fn finish(mut self) -> (Vec<Diagnostic>, crate::check::project::ModuleSummary) {
+        self.tasks_finish_module();
         let summary = self.summary.finish(&self.resolver, &self.run.project);
         (self.diagnostics, summary)
     }
@@ -163,7 +166,7 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Notebook cells allow top-level `await` (set when checking `.ipynb`).
     pub(crate) fn is_notebook(&self) -> bool {
-        self.notebook
+        self.is_notebook
     }
 
     pub(crate) fn target(&self) -> &str {

@@ -72,7 +72,7 @@ impl Excludes {
 }
 
 fn is_python_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "py")
+    path.extension().is_some_and(|e| e == "py" || e == "ipynb")
 }
 
 /// Walks `root` (a file or a directory). Explicitly named files are taken

@@ -10,6 +10,7 @@ pub mod library;
 #[cfg(test)]
 mod mutation_tests;
 pub mod noqa;
+pub mod notebook;
 pub mod parse;
 pub mod project;
 pub mod rules;
@@ -117,6 +118,21 @@ pub fn check_single_module(
     diagnostics
 }
 
+/// Checks the code cells of a notebook joined into one module (see
+/// [`notebook::extract`]), with IPython syntax and semantics.
+pub fn check_notebook_source(source: &str, rules: RuleSet, run: &RunContext) -> Vec<Diagnostic> {
+    check_parsed(
+        source,
+        parse::parse_ipython(source),
+        None,
+        true,
+        false,
+        rules,
+        run,
+    )
+    .diagnostics
+}
+
 /// Checks one source text and summarises it for the project-wide pass.
 pub fn check_module(
     source: &str,
@@ -125,7 +141,26 @@ pub fn check_module(
     rules: RuleSet,
     run: &RunContext,
 ) -> FileResult {
-    let parsed = parse::parse_python(source);
+    check_parsed(
+        source,
+        parse::parse_python(source),
+        module_name,
+        false,
+        is_package,
+        rules,
+        run,
+    )
+}
+
+fn check_parsed(
+    source: &str,
+    parsed: parse::ParsedModule,
+    module_name: Option<&str>,
+    is_notebook: bool,
+    is_package: bool,
+    rules: RuleSet,
+    run: &RunContext,
+) -> FileResult {
     let mut diagnostics = Vec::new();
     let mut summary = None;
     if let Some(error) = parsed.first_syntax_error() {
@@ -139,6 +174,7 @@ pub fn check_module(
     } else {
         let model = semantic::build(parsed.body(), module_name, is_package);
         let mut checker = Checker::new(source, &model, run, rules);
+        checker.is_notebook = is_notebook;
         checker.visit_body(parsed.body());
         let (found, module_summary) = checker.finish();
         diagnostics = found;
@@ -396,15 +432,51 @@ fn check_file(
 ) {
     let display: Arc<str> = display_path(&file.path, cwd).into();
     let rules = settings.rules_for(&file.path);
-    match source::read_source(&file.path) {
-        Ok(text) => {
-            let result = check_module(
-                &text,
-                file.module_name.as_deref(),
-                file.is_package,
-                rules,
-                run,
+    let text = match source::read_source(&file.path) {
+        Ok(text) => text,
+        Err(error) => {
+            return (
+                unreadable(file.path.clone(), display, error.to_string(), rules),
+                None,
+                None,
             );
+        }
+    };
+    let (text, cell_starts) = if notebook::is_notebook(&file.path) {
+        match notebook::extract(&text) {
+            Ok(nb) => (nb.source, Some(nb.cell_starts)),
+            Err(message) => {
+                return (
+                    unreadable(file.path.clone(), display, message, rules),
+                    None,
+                    None,
+                );
+            }
+        }
+    } else {
+        (text, None)
+    };
+    {
+        {
+            let result = if cell_starts.is_some() {
+                check_parsed(
+                    &text,
+                    parse::parse_ipython(&text),
+                    None,
+                    true,
+                    false,
+                    rules,
+                    run,
+                )
+            } else {
+                check_module(
+                    &text,
+                    file.module_name.as_deref(),
+                    file.is_package,
+                    rules,
+                    run,
+                )
+            };
             let findings = FileFindings {
                 path: file.path.clone(),
                 display,
@@ -415,7 +487,7 @@ fn check_file(
                     Arc::from(text)
                 },
                 diagnostics: result.diagnostics,
-                cell_starts: None,
+                cell_starts,
             };
             let summary = result.summary.map(|mut s| {
                 s.namespace_name = file.namespace_name.as_deref().map(Into::into);
@@ -423,11 +495,6 @@ fn check_file(
             });
             (findings, summary, result.suppressions)
         }
-        Err(error) => (
-            unreadable(file.path.clone(), display, error.to_string(), rules),
-            None,
-            None,
-        ),
     }
 }
 

@@ -44,3 +44,11 @@ pub fn parse_python(source: &str) -> ParsedModule {
         parsed: parse_unchecked_source(source, PySourceType::Python),
     }
 }
+
+/// Parses the code of a notebook with IPython syntax: `%magic`, `!shell`,
+/// `x = !cmd` and `?help` lines are escape commands, not syntax errors.
+pub fn parse_ipython(source: &str) -> ParsedModule {
+    ParsedModule {
+        parsed: parse_unchecked_source(source, PySourceType::Ipynb),
+    }
+}

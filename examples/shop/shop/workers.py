@@ -74,3 +74,22 @@ def run_worker_forever():
         loop.run_until_complete(warm_cache())
     finally:
         loop.close()                                     # AD701: pending tasks are never cancelled and awaited
+
+
+async def load_skus():
+    await asyncio.sleep(0)
+    return ["a", "b"]
+
+
+async def refresh_catalogue():
+    skus = await load_skus()
+    try:
+        # AD305: one coroutine per SKU at once; AD304 (opt-in): on the first
+        # error the other refreshes keep running unsupervised.
+        await asyncio.gather(*(sync_inventory(sku) for sku in skus))
+    except ConnectionError:
+        log.warning("catalogue refresh failed")
+
+
+async def ping_supplier(conn):
+    await asyncio.wait_for(conn.ping(), timeout=2)      # AD402 (opt-in): nothing handles the timeout

@@ -1,5 +1,7 @@
-//! Checker hooks for the task, cancellation, timeout, shutdown and version
-//! rules (AD102, AD301–AD303, AD306, AD307, AD401, AD403, AD404, AD702).
+//! Checker hooks for the task, cancellation, timeout, resource, shutdown and
+//! version rules: AD102, AD301–AD307, AD401–AD404, AD601, AD602, AD701, AD702.
+//! The checker calls the `tasks_*` hooks (one line each in `checker.rs`); rule
+//! metadata and documentation live in `rules/adNNN_*.rs`.
 //!
 //! Everything here runs inside the checker's single walk: facts are noted as
 //! statements go by (which receivers were cancelled, what a `try` body awaits
@@ -7,26 +9,30 @@
 //! answered by [`FunctionFlow`], built lazily at the end of a function only
 //! when a candidate was seen there.
 
-use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::Checker;
 use crate::check::flow::{FunctionFlow, UseKind};
+use crate::check::rules::ad305_unbounded_gather::looks_like_limiter;
+use crate::check::rules::ad307_requires_newer_python::{feature_version, is_version_constant};
+use crate::check::rules::ad401_cancellation_swallowed::HandlerScan;
 use crate::check::rules::{
     ad102_get_event_loop::GET_EVENT_LOOP, ad301_dangling_task::DANGLING_TASK,
     ad302_task_never_joined::TASK_NEVER_JOINED,
     ad303_gather_exceptions_unchecked::GATHER_EXCEPTIONS_UNCHECKED,
+    ad304_gather_orphans_siblings::GATHER_ORPHANS_SIBLINGS,
     ad305_unbounded_gather::UNBOUNDED_GATHER, ad306_taskgroup_plain_except::TASKGROUP_PLAIN_EXCEPT,
     ad307_requires_newer_python::REQUIRES_NEWER_PYTHON,
     ad401_cancellation_swallowed::CANCELLATION_SWALLOWED,
+    ad402_timeout_unhandled::TIMEOUT_UNHANDLED,
     ad403_timeout_error_mismatch::TIMEOUT_ERROR_MISMATCH,
     ad404_cancel_not_awaited::CANCEL_NOT_AWAITED, ad601_async_resource_leak::ASYNC_RESOURCE_LEAK,
     ad602_client_per_request::CLIENT_PER_REQUEST,
     ad701_loop_closed_with_pending_tasks::LOOP_CLOSED_WITH_PENDING_TASKS,
     ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
 };
-use crate::check::semantic::Site;
+use crate::check::semantic::{ScopeId, Site};
 use crate::config::PythonVersion;
 use crate::diagnostics::Diagnostic;
 
@@ -46,7 +52,16 @@ pub(super) struct TasksState<'a> {
     buf: String,
     /// AD305: the file mentions a semaphore or limiter anywhere (computed once).
     uses_semaphore: Option<bool>,
+    /// AD602: clients a function creates for its own use (`async with
+    /// ClientSession()`, `s = ClientSession()`, `return ClientSession()`):
+    /// (the function as (defining scope, name), creation, what).
+    client_factories: Vec<(FunctionKey<'a>, TextRange, &'static str)>,
+    /// AD602: functions of this module called inside a loop or comprehension.
+    called_in_loops: Vec<FunctionKey<'a>>,
 }
+
+/// A function of this module: the scope its `def` is in, and its name.
+type FunctionKey<'a> = (ScopeId, &'a str);
 
 /// Function names whose job is tearing down: errors ignored there on purpose.
 const TEARDOWN_WORDS: &[&str] = &[
@@ -83,18 +98,23 @@ struct Frame<'a> {
     loops: Vec<(&'a str, &'a str)>,
     /// Open `try` bodies and `suppress(...)` blocks, innermost last.
     regions: Vec<Region>,
-    /// Open `suppress(CancelledError)` blocks: where they start.
-    suppressions: Vec<TextRange>,
+    /// Open `suppress(...)` blocks: where those that catch cancellation start.
+    suppressions: Vec<Option<TextRange>>,
     /// The `except` handlers whose bodies the walk is in, innermost last.
     enclosing_handlers: Vec<&'a ast::ExceptHandlerExceptHandler>,
     /// Inside `finally` blocks.
     finally_blocks: u32,
+    /// The function as a [`FunctionKey`].
+    key: Option<FunctionKey<'a>>,
     /// AD601: (name, creating call, where the name is bound, what it is).
     resources: Vec<(&'a str, TextRange, TextSize, &'static str)>,
     /// Inside `for`/`while` bodies and comprehensions of this function.
     loop_depth: u32,
     /// AD305: for each enclosing `for`, whether it iterates over data.
     data_loops: Vec<bool>,
+    /// AD304: awaited gathers (default `return_exceptions`) inside `try`
+    /// bodies: (call, how many regions were open).
+    pending_gathers: Vec<(TextRange, usize)>,
     /// AD305: inside `async with <semaphore>`, or a semaphore was acquired.
     sem_blocks: u32,
     acquired_sem: bool,
@@ -114,6 +134,8 @@ pub(super) struct Region {
     awaits_other: bool,
     /// Calls `asyncio.wait_for()` / `asyncio.timeout()`.
     asyncio_timeout: bool,
+    /// AD402: a handler of this `try` catches timeouts.
+    handles_timeout: bool,
 }
 
 fn any_enabled(checker: &Checker<'_, '_>) -> bool {
@@ -132,6 +154,8 @@ fn any_enabled(checker: &Checker<'_, '_>) -> bool {
         &CLIENT_PER_REQUEST,
         &LOOP_CLOSED_WITH_PENDING_TASKS,
         &UNBOUNDED_GATHER,
+        &GATHER_ORPHANS_SIBLINGS,
+        &TIMEOUT_UNHANDLED,
     ]
     .iter()
     .any(|r| checker.rules.contains(r))
@@ -189,6 +213,11 @@ impl<'m, 'a> Checker<'m, 'a> {
             _ => return false,
         };
         if last != "create_task" && last != "ensure_future" {
+            return false;
+        }
+        // `ensure_future(fut)` returns an existing future or task unchanged:
+        // only `ensure_future(coro())` starts a new task.
+        if last == "ensure_future" && !matches!(call.arguments.args.first(), Some(Expr::Call(_))) {
             return false;
         }
         if self.resolves_to_any(
@@ -299,10 +328,80 @@ impl<'m, 'a> Checker<'m, 'a> {
     // ---- hooks called from the checker ----
 
     pub(super) fn tasks_enter_function(&mut self, def: &'a ast::StmtFunctionDef) {
+        let parent = self.resolver.model.scope(self.scope).parent;
         self.tasks.frames.push(Frame {
             def: Some(def),
+            key: parent.map(|p| (p, def.name.id.as_str())),
             ..Frame::default()
         });
+    }
+
+    /// AD602 through calls: a function that makes a client for its own use,
+    /// called in a loop of the same module. Run once at the end of the module.
+    pub(super) fn tasks_finish_module(&mut self) {
+        if !self.rules.contains(&CLIENT_PER_REQUEST) {
+            return;
+        }
+        let factories = std::mem::take(&mut self.tasks.client_factories);
+        for (key, range, what) in factories {
+            if !self.tasks.called_in_loops.contains(&key) {
+                continue;
+            }
+            if self.diagnostics.iter().any(|d| {
+                std::ptr::eq(d.rule, &CLIENT_PER_REQUEST) && d.range.start() == range.start()
+            }) {
+                continue;
+            }
+            self.diagnostics.push(Diagnostic::new(
+                &CLIENT_PER_REQUEST,
+                format!("A new client ({what}) is created on every call of `{}()`, which is called in a loop", key.1),
+                range,
+            ));
+        }
+    }
+
+    /// The [`FunctionKey`] a call in the current scope goes to: `f()` for a
+    /// module-level `def f`, `self.m()` for a method of the enclosing class.
+    fn called_function(&self, call: &ast::ExprCall) -> Option<FunctionKey<'a>> {
+        let model = self.resolver.model;
+        match &*call.func {
+            Expr::Name(n) => {
+                let id = n.id.as_str();
+                let module = model.scope(ScopeId::MODULE).bindings.get_key_value(id)?;
+                let found = model.lookup(self.scope, id)?;
+                (std::ptr::eq(found, module.1) && found.is_function && found.other_sites == 1)
+                    .then_some((ScopeId::MODULE, *module.0))
+            }
+            Expr::Attribute(a) => {
+                let Expr::Name(base) = &*a.value else {
+                    return None;
+                };
+                let class = model.self_class(self.scope, base.id.as_str())?;
+                let (name, binding) = model.scope(class).bindings.get_key_value(a.attr.as_str())?;
+                binding.is_function.then_some((class, *name))
+            }
+            _ => None,
+        }
+    }
+
+    /// A client created as the whole value of a `with` item, a local
+    /// assignment or a `return` (not cached on `self`).
+    fn note_client_factory(&mut self, value: &Expr) {
+        if !self.rules.contains(&CLIENT_PER_REQUEST) {
+            return;
+        }
+        let Expr::Call(call) = value else {
+            return;
+        };
+        let Some(key) = self.tasks.frames.last().and_then(|f| f.key) else {
+            return;
+        };
+        if self.frame().loop_depth > 0 {
+            return; // reported directly
+        }
+        if let Some(what) = self.client_constructor(call) {
+            self.tasks.client_factories.push((key, call.range(), what));
+        }
     }
 
     pub(super) fn tasks_exit_function(&mut self) {
@@ -427,7 +526,22 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
             Stmt::ImportFrom(import) => self.tasks_import_from(import),
             Stmt::Try(t) => self.tasks_try_structure(t),
+            Stmt::With(w) => {
+                for item in &w.items {
+                    self.note_client_factory(&item.context_expr);
+                }
+            }
+            Stmt::Return(r) => {
+                if let Some(value) = &r.value {
+                    self.note_client_factory(value);
+                }
+            }
             _ => {}
+        }
+        if let Stmt::Assign(assign) = stmt
+            && let [Expr::Name(_)] = assign.targets.as_slice()
+        {
+            self.note_client_factory(&assign.value);
         }
     }
 
@@ -703,33 +817,54 @@ impl<'m, 'a> Checker<'m, 'a> {
             return false;
         }
         match iter {
-            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) => true,
+            Expr::Name(n) => self.is_runtime_data(n),
             Expr::Call(call) => {
                 let name = match &*call.func {
                     Expr::Name(n) => n.id.as_str(),
                     Expr::Attribute(a) => a.attr.as_str(),
-                    _ => return true,
+                    _ => return false,
                 };
                 match name {
-                    "range" => false,
                     "enumerate" | "zip" | "reversed" | "sorted" | "list" | "tuple" | "set"
                     | "iter" | "chain" => call
                         .arguments
                         .args
                         .iter()
                         .any(|a| self.is_data_iterable(a, depth + 1)),
-                    _ => true,
+                    // `rows.items()`, `data.values()`
+                    "items" | "values" | "keys" => match &*call.func {
+                        Expr::Attribute(a) => self.is_data_iterable(&a.value, depth + 1),
+                        _ => false,
+                    },
+                    _ => false,
                 }
             }
             Expr::ListComp(c) => self.comprehension_over_data(&c.generators, depth),
             Expr::Generator(c) => self.comprehension_over_data(&c.generators, depth),
             Expr::SetComp(c) => self.comprehension_over_data(&c.generators, depth),
-            Expr::BinOp(b) => {
-                self.is_data_iterable(&b.left, depth + 1)
-                    || self.is_data_iterable(&b.right, depth + 1)
-            }
             _ => false,
         }
+    }
+
+    /// A collection whose size is decided at run time by data: a local
+    /// fetched with `await` (`keys = await redis.keys(...)`, `rows = await
+    /// conn.fetch(...)`), except the results of a `gather` (as many as were
+    /// already started). Parameters and attributes (`handlers`,
+    /// `self.listeners`) are usually a handful of configured objects and are
+    /// not followed: on the corpus they were mostly small.
+    fn is_runtime_data(&mut self, name: &ast::ExprName) -> bool {
+        let Some(binding) = self.resolver.model.lookup(self.scope, name.id.as_str()) else {
+            return false;
+        };
+        if binding.other_sites != 1 {
+            return false;
+        }
+        let Some(Site::Value(scope, Expr::Await(fetched))) = binding.site else {
+            return false;
+        };
+        scope == self.scope
+            && !matches!(&*fetched.value, Expr::Call(c) if matches!(&*c.func,
+                Expr::Attribute(a) if a.attr.as_str() == "gather") || matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "gather"))
     }
 
     fn comprehension_over_data(&mut self, generators: &[ast::Comprehension], depth: u8) -> bool {
@@ -847,6 +982,12 @@ impl<'m, 'a> Checker<'m, 'a> {
     /// Calls in any context (the blocking rules only look at async ones).
     pub(super) fn tasks_on_call(&mut self, call: &'a ast::ExprCall) {
         self.loop_lifecycle(call);
+        if self.rules.contains(&CLIENT_PER_REQUEST)
+            && self.frame().loop_depth > 0
+            && let Some(key) = self.called_function(call)
+        {
+            self.tasks.called_in_loops.push(key);
+        }
         if self.rules.contains(&UNBOUNDED_GATHER) {
             self.check_unbounded(call);
         }
@@ -1076,8 +1217,24 @@ impl<'m, 'a> Checker<'m, 'a> {
                     call.range(),
                 ));
             }
+            if !only && !returns_exceptions(call) && self.rules.contains(&GATHER_ORPHANS_SIBLINGS) {
+                let depth = self.frame().regions.len();
+                if depth > 0 {
+                    self.frame().pending_gathers.push((call.range(), depth));
+                }
+            }
             only
         } else {
+            if let Expr::Call(call) = value
+                && self.rules.contains(&TIMEOUT_UNHANDLED)
+                && !call
+                    .arguments
+                    .find_argument_value("timeout", 1)
+                    .is_some_and(|t| t.is_none_literal_expr())
+                && self.resolves_to_any(&call.func, &["asyncio.wait_for", "asyncio.tasks.wait_for"])
+            {
+                self.check_timeout_handled(call.range());
+            }
             // `await self._task` / `await fut`: joining a task or future held
             // in a variable. A `CancelledError` there usually means *that*
             // task was cancelled (by whoever owns it): treated as a join.
@@ -1124,6 +1281,24 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
             _ => false,
         }
+    }
+
+    /// AD402: no enclosing `try` of this function handles a timeout.
+    fn check_timeout_handled(&mut self, range: TextRange) {
+        if self.frame().regions.iter().any(|r| r.handles_timeout) {
+            return;
+        }
+        let written = self
+            .text(range)
+            .split('(')
+            .next()
+            .unwrap_or("asyncio.wait_for")
+            .to_string();
+        self.diagnostics.push(Diagnostic::new(
+            &TIMEOUT_UNHANDLED,
+            format!("`{written}()` can raise `TimeoutError`, and no `try` here handles it"),
+            range,
+        ));
     }
 
     /// An `await`, `async for` or `async with` that can deliver cancellation.
@@ -1324,7 +1499,34 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Before a `try` body: open a region; version/import shims are guards.
     pub(super) fn tasks_enter_try_body(&mut self, try_stmt: &'a ast::StmtTry) -> bool {
-        self.frame().regions.push(Region::default());
+        let handles_timeout = self.rules.contains(&TIMEOUT_UNHANDLED)
+            && try_stmt.handlers.iter().any(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                let Some(ty) = h.type_.as_deref() else {
+                    return true;
+                };
+                let elements: Vec<&Expr> = match ty {
+                    Expr::Tuple(t) => t.elts.iter().collect(),
+                    other => vec![other],
+                };
+                elements.into_iter().any(|e| {
+                    self.resolves_to_any(
+                        e,
+                        &[
+                            "builtins.TimeoutError",
+                            "builtins.Exception",
+                            "builtins.BaseException",
+                            "asyncio.TimeoutError",
+                            "asyncio.exceptions.TimeoutError",
+                            "concurrent.futures.TimeoutError",
+                        ],
+                    ) || matches!(e, Expr::Name(n) if n.id.as_str() == "OSError")
+                })
+            });
+        self.frame().regions.push(Region {
+            handles_timeout,
+            ..Region::default()
+        });
         let import_shim = try_stmt.handlers.iter().any(|h| {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             h.type_.as_deref().is_some_and(|t| {
@@ -1349,6 +1551,53 @@ impl<'m, 'a> Checker<'m, 'a> {
         import_shim: bool,
     ) -> Region {
         self.tasks.version_guards -= u32::from(import_shim);
+        let depth = self.frame().regions.len();
+        if !self.frame().pending_gathers.is_empty() {
+            // Gathers directly in this body: reported when a handler carries on,
+            // otherwise the enclosing `try` decides.
+            // A clause for cancellation only is about the outer task being
+            // cancelled (then `gather` cancels its children itself).
+            let carries_on = try_stmt.handlers.iter().any(|h| {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                let only_base_errors = h.type_.as_deref().is_some_and(|t| {
+                    let elements: Vec<&Expr> = match t {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    elements.iter().all(|e| {
+                        let name = match e {
+                            Expr::Name(n) => n.id.as_str(),
+                            Expr::Attribute(a) => a.attr.as_str(),
+                            _ => "",
+                        };
+                        matches!(
+                            name,
+                            "CancelledError" | "KeyboardInterrupt" | "SystemExit" | "GeneratorExit"
+                        )
+                    })
+                });
+                !only_base_errors && !HandlerScan::run(h).raises
+            });
+            let mut reported = Vec::new();
+            for (range, d) in &mut self.frame().pending_gathers {
+                if *d == depth {
+                    if carries_on {
+                        reported.push(*range);
+                        *d = 0;
+                    } else {
+                        *d -= 1;
+                    }
+                }
+            }
+            self.frame().pending_gathers.retain(|(_, d)| *d > 0);
+            for range in reported {
+                self.diagnostics.push(Diagnostic::new(
+                    &GATHER_ORPHANS_SIBLINGS,
+                    "When one awaitable fails, `gather()` raises but does not cancel the others: after this handler they keep running unsupervised",
+                    range,
+                ));
+            }
+        }
         let region = self.frame().regions.pop().unwrap_or_default();
         if let Some(outer) = self.frame().regions.last_mut() {
             outer.awaits_other |= region.awaits_other;
@@ -1456,7 +1705,10 @@ impl<'m, 'a> Checker<'m, 'a> {
             .unwrap_or("except")
             .trim_end();
         let written = written.split(" #").next().unwrap_or(written).trim_end();
-        let written = written.strip_suffix(':').unwrap_or(written);
+        let written = match written.strip_suffix(':') {
+            Some(w) if h.type_.is_some() => w,
+            _ => written,
+        };
         self.diagnostics.push(Diagnostic::new(
             &CANCELLATION_SWALLOWED,
             format!("`{written}` swallows cancellation: this task can no longer be cancelled"),
@@ -1512,20 +1764,38 @@ impl<'m, 'a> Checker<'m, 'a> {
         if limiter {
             self.frame().sem_blocks += 1;
         }
+        if with.is_async && self.rules.contains(&TIMEOUT_UNHANDLED) {
+            for item in &with.items {
+                if let Expr::Call(call) = &item.context_expr
+                    && self.resolves_to_any(
+                        &call.func,
+                        &[
+                            "asyncio.timeout",
+                            "asyncio.timeout_at",
+                            "asyncio.timeouts.timeout",
+                        ],
+                    )
+                {
+                    self.check_timeout_handled(call.range());
+                }
+            }
+        }
         WithState {
             suppress: self.enter_suppress(with),
             limiter,
         }
     }
 
+    /// `with contextlib.suppress(...)`: a region like a `try` body; it acts
+    /// as a handler for cancellation (AD401) and timeouts (AD402).
     fn enter_suppress(&mut self, with: &'a ast::StmtWith) -> bool {
         if with.is_async {
             self.tasks_note_suspension();
+            return false;
         }
-        if with.is_async
-            || !self.rules.contains(&CANCELLATION_SWALLOWED)
-            || !self.in_async_context()
-        {
+        let watch_cancel = self.rules.contains(&CANCELLATION_SWALLOWED) && self.in_async_context();
+        let watch_timeout = self.rules.contains(&TIMEOUT_UNHANDLED);
+        if !watch_cancel && !watch_timeout {
             return false;
         }
         for item in &with.items {
@@ -1540,16 +1810,33 @@ impl<'m, 'a> Checker<'m, 'a> {
             if !self.resolves_to_any(&call.func, &["contextlib.suppress"]) {
                 continue;
             }
-            let catches = call
-                .arguments
-                .args
-                .iter()
-                .any(|a| self.catches_cancellation(Some(a)).is_some());
-            if catches {
+            let catches_cancel = watch_cancel
+                && call
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|a| self.catches_cancellation(Some(a)).is_some());
+            let handles_timeout = watch_timeout
+                && call.arguments.args.iter().any(|a| {
+                    self.resolves_to_any(
+                        a,
+                        &[
+                            "builtins.TimeoutError",
+                            "builtins.Exception",
+                            "builtins.BaseException",
+                            "asyncio.TimeoutError",
+                            "asyncio.exceptions.TimeoutError",
+                        ],
+                    )
+                });
+            if catches_cancel || handles_timeout {
                 let range = call.range();
                 let frame = self.frame();
-                frame.regions.push(Region::default());
-                frame.suppressions.push(range);
+                frame.regions.push(Region {
+                    handles_timeout,
+                    ..Region::default()
+                });
+                frame.suppressions.push(catches_cancel.then_some(range));
                 return true;
             }
         }
@@ -1563,13 +1850,24 @@ impl<'m, 'a> Checker<'m, 'a> {
         if !state.suppress {
             return;
         }
-        let region = self.frame().regions.pop().unwrap_or_default();
-        let Some(range) = self.frame().suppressions.pop() else {
+        let frame = self.frame();
+        let depth = frame.regions.len();
+        for (_, d) in &mut frame.pending_gathers {
+            if *d == depth {
+                *d -= 1;
+            }
+        }
+        frame.pending_gathers.retain(|(_, d)| *d > 0);
+        let region = frame.regions.pop().unwrap_or_default();
+        let Some(suppressed) = frame.suppressions.pop() else {
             return;
         };
         if let Some(outer) = self.frame().regions.last_mut() {
             outer.awaits_other |= region.awaits_other;
         }
+        let Some(range) = suppressed else {
+            return;
+        };
         if region.awaits_other && self.swallow_not_excused() {
             let written = self.text(range);
             self.diagnostics.push(Diagnostic::new(
@@ -1581,117 +1879,6 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 }
 
-/// What an `except` clause's body does with the exception (nested functions
-/// excluded). Only run on the few clauses AD401 is about to report.
-#[derive(Default)]
-struct HandlerScan<'a> {
-    /// The `as name` of the clause.
-    name: Option<&'a str>,
-    /// Contains a `raise`.
-    raises: bool,
-    /// Calls `cancelling()` / `uncancel()`: decides deliberately.
-    deliberate: bool,
-    /// Hands the exception to other code (`convert(exc)`, `err = exc`,
-    /// `return exc`, `outcome.append(Error(exc))`), which may re-raise it.
-    /// Logging it does not count.
-    hands_on: bool,
-}
-
-impl<'a> HandlerScan<'a> {
-    fn run(handler: &'a ast::ExceptHandlerExceptHandler) -> Self {
-        let mut scan = HandlerScan {
-            name: handler.name.as_ref().map(|n| n.id.as_str()),
-            ..HandlerScan::default()
-        };
-        scan.visit_body(&handler.body);
-        scan
-    }
-
-    fn is_name(&self, e: &Expr) -> bool {
-        matches!((e, self.name), (Expr::Name(n), Some(name)) if n.id.as_str() == name)
-    }
-}
-
-/// `log.exception(...)`, `logger.warning(...)`, `print(...)`, `isinstance(...)`:
-/// calls that look at an exception without taking it over.
-fn only_looks_at_exception(func: &Expr) -> bool {
-    match func {
-        Expr::Name(n) => matches!(
-            n.id.as_str(),
-            "print" | "isinstance" | "repr" | "str" | "type"
-        ),
-        Expr::Attribute(a) => {
-            let method = a.attr.as_str();
-            let receiver_is_log = match &*a.value {
-                Expr::Name(n) => n.id.to_ascii_lowercase().contains("log"),
-                Expr::Attribute(inner) => inner.attr.to_ascii_lowercase().contains("log"),
-                _ => false,
-            };
-            receiver_is_log
-                || matches!(
-                    method,
-                    "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical"
-                )
-        }
-        _ => false,
-    }
-}
-
-impl<'a> Visitor<'a> for HandlerScan<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        match stmt {
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            Stmt::Raise(_) => self.raises = true,
-            Stmt::Assign(a) if self.is_name(&a.value) => self.hands_on = true,
-            Stmt::Return(r) if r.value.as_deref().is_some_and(|v| self.is_name(v)) => {
-                self.hands_on = true;
-            }
-            _ => walk_stmt(self, stmt),
-        }
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Lambda(_) => {}
-            Expr::Call(call) => {
-                if let Expr::Attribute(a) = &*call.func
-                    && matches!(a.attr.as_str(), "cancelling" | "uncancel")
-                {
-                    self.deliberate = true;
-                }
-                let passes_it = call.arguments.args.iter().any(|a| self.mentions_name(a))
-                    || call
-                        .arguments
-                        .keywords
-                        .iter()
-                        .any(|k| self.mentions_name(&k.value));
-                if passes_it && !only_looks_at_exception(&call.func) {
-                    self.hands_on = true;
-                }
-                walk_expr(self, expr);
-            }
-            _ => walk_expr(self, expr),
-        }
-    }
-}
-
-impl HandlerScan<'_> {
-    /// `exc`, `Error(exc)`, `(exc,)`, `*sys.exc_info()`: the exception itself
-    /// is in the argument.
-    fn mentions_name(&self, e: &Expr) -> bool {
-        let is_exc_info = |e: &Expr| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "exc_info"));
-        if is_exc_info(e) || matches!(e, Expr::Starred(s) if is_exc_info(&s.value)) {
-            return true;
-        }
-        match e {
-            Expr::Call(c) => c.arguments.args.iter().any(|a| self.is_name(a)),
-            Expr::Tuple(t) => t.elts.iter().any(|a| self.is_name(a)),
-            Expr::Starred(s) => self.is_name(&s.value),
-            other => self.is_name(other),
-        }
-    }
-}
-
 /// What entering a `with` opened, for the exit hook.
 #[derive(Clone, Copy)]
 pub(super) struct WithState {
@@ -1699,37 +1886,9 @@ pub(super) struct WithState {
     limiter: bool,
 }
 
-/// `sem`, `self._semaphore`, `limiter`, `self.rate_limit`: a concurrency cap.
-fn looks_like_limiter(written: &str) -> bool {
-    let lower = written.to_ascii_lowercase();
-    lower.contains("sem") || lower.contains("limit")
-}
-
 /// `return_exceptions=True` (a literal).
 fn returns_exceptions(call: &ast::ExprCall) -> bool {
     call.arguments
         .find_keyword("return_exceptions")
         .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
-}
-
-/// `PY311`, `PY_3_11`, `PYTHON_3_11`, `IS_PY311`, `_PY38`... (compat constants).
-fn is_version_constant(name: &str) -> bool {
-    let n = name.trim_start_matches('_');
-    let n = n.strip_prefix("IS_").unwrap_or(n);
-    let rest = n.strip_prefix("PYTHON").or_else(|| n.strip_prefix("PY"));
-    rest.is_some_and(|r| {
-        let r = r.trim_start_matches('_');
-        r.starts_with('3') || r.starts_with("VERSION")
-    })
-}
-
-/// The Python version that added an `asyncio` module attribute.
-fn feature_version(name: &str) -> Option<&'static str> {
-    match name {
-        "TaskGroup" | "timeout" | "timeout_at" | "Runner" | "Barrier" | "BrokenBarrierError"
-        | "Timeout" => Some("3.11"),
-        "eager_task_factory" | "create_eager_task_factory" => Some("3.12"),
-        "QueueShutDown" => Some("3.13"),
-        _ => None,
-    }
 }

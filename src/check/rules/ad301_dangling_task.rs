@@ -1,8 +1,9 @@
 crate::declare_rule! {
     /// ## What it does
-    /// Reports `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and
+    /// Reports `asyncio.create_task(...)`, `asyncio.ensure_future(<call>)` and
     /// `loop.create_task(...)` (on a loop known by local facts) whose result is
-    /// thrown away: the call is an expression statement.
+    /// thrown away: the call is an expression statement. (`ensure_future` of a
+    /// name is not reported: given a future or task it returns it unchanged.)
     ///
     /// ## Why is this bad?
     /// The event loop keeps only a weak reference to a task. A task nobody

@@ -2,7 +2,11 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports `aiohttp.ClientSession()` and `httpx.AsyncClient()` created
     /// inside the body of a `for`/`while` loop or a comprehension of the same
-    /// function. Reported at the client creation.
+    /// function, or created for its own use (`async with ClientSession()`,
+    /// assigned to a local, returned) by a function of the same module that is
+    /// called in a loop or comprehension there (`f()` for a module-level
+    /// function, `self.m()` for a method of the same class). Reported at the
+    /// client creation.
     ///
     /// ## Why is this bad?
     /// A client owns a connection pool. A new client per request opens a new
@@ -10,8 +14,9 @@ crate::declare_rule! {
     /// sockets pile up in `TIME_WAIT` and throughput collapses under load.
     /// Create one client and reuse it for every request.
     ///
-    /// Not yet reported: clients created in a function that is itself called
-    /// in a loop elsewhere (that needs the project call graph).
+    /// Clients cached on `self` (`self._session = ClientSession()`) are created
+    /// once and not reported. Calls from other modules are not followed (that
+    /// needs the project call graph).
     ///
     /// ## Example
     /// ```python

@@ -18,10 +18,12 @@ pub mod ad206_await_outside_async;
 pub mod ad301_dangling_task;
 pub mod ad302_task_never_joined;
 pub mod ad303_gather_exceptions_unchecked;
+pub mod ad304_gather_orphans_siblings;
 pub mod ad305_unbounded_gather;
 pub mod ad306_taskgroup_plain_except;
 pub mod ad307_requires_newer_python;
 pub mod ad401_cancellation_swallowed;
+pub mod ad402_timeout_unhandled;
 pub mod ad403_timeout_error_mismatch;
 pub mod ad404_cancel_not_awaited;
 pub mod ad501_blocking_sleep;
@@ -422,3 +424,6 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }
+
+#[cfg(test)]
+mod fixture_expectations;
