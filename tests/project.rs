@@ -147,3 +147,28 @@ fn example_project_triggers_every_static_rule() {
         "examples/shop triggers none of {missing:?}"
     );
 }
+
+/// Notebooks: top-level `await` is legal (no AD206), a top-level
+/// `asyncio.run()` is AD101 (IPython runs a loop), locations name the cell.
+#[test]
+fn notebook_semantics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notebooks");
+    let output = Command::cargo_bin("asyncdoctor")
+        .unwrap()
+        .current_dir(&root)
+        .args([
+            "check",
+            "loop.ipynb",
+            "--output-format",
+            "concise",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "loop.ipynb:cell 3:2:1: AD101 `asyncio.run()` in a notebook: IPython already runs an event loop\n\
+         loop.ipynb:cell 3:5:5: AD501 `time.sleep()` blocks the event loop\n"
+    );
+}

@@ -116,7 +116,19 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
     };
     if starts_loop {
         let shown = shown_call(checker, call);
-        if in_async {
+        if checker.is_notebook() && !in_function && !in_async {
+            // IPython runs the kernel's event loop already.
+            checker.report(
+                Diagnostic::new(
+                    &RUN_IN_RUNNING_LOOP,
+                    format!("`{shown}` in a notebook: IPython already runs an event loop"),
+                    call.range(),
+                )
+                .with_help(
+                    "Await the coroutine at the top level of the cell instead: `await main()`",
+                ),
+            );
+        } else if in_async {
             checker.report(
                 Diagnostic::new(
                     &RUN_IN_RUNNING_LOOP,
