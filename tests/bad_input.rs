@@ -388,7 +388,7 @@ fn unreadable_directory_and_file() {
         assert_eq!(out.code, 1, "{out}");
         assert_eq!(
             out.stdout,
-            "locked:1:1: AD002 Cannot walk this path: IO error for operation on ./locked: Permission denied (os error 13)\n\
+            "locked:1:1: AD002 Cannot walk this path: Permission denied (os error 13)\n\
              ok/a.py:4:5: AD501 `time.sleep()` blocks the event loop\n\
              ok/secret.py:1:1: AD002 Cannot read the file: Permission denied (os error 13)\n"
         );

@@ -118,31 +118,43 @@ pub fn walk(
     let local = excludes.clone();
     builder
         .filter_entry(move |entry| entry.path() == root_owned || !local.is_excluded(entry.path()));
-    for result in builder.build() {
-        match result {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_python_file(entry.path()) {
-                    files.push(entry.into_path());
+    // Directories are read in parallel; the order is restored by sorting
+    // later (`with_module_names`), so output stays deterministic.
+    let found: std::sync::Mutex<(Vec<PathBuf>, Vec<WalkProblem>)> = Default::default();
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            match result {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && is_python_file(entry.path()) {
+                        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                        found.0.push(entry.into_path());
+                    }
+                }
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        ignore::Error::WithDepth { err, .. } => match &**err {
+                            ignore::Error::WithPath { path, .. } => path.clone(),
+                            _ => root.to_path_buf(),
+                        },
+                        ignore::Error::Loop { child, .. } => child.clone(),
+                        _ => root.to_path_buf(),
+                    };
+                    let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                    found.1.push(WalkProblem {
+                        path,
+                        message: format!("cannot walk this path: {}", clean_walk_error(&err)),
+                    });
                 }
             }
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => path.clone(),
-                    ignore::Error::WithDepth { err, .. } => match &**err {
-                        ignore::Error::WithPath { path, .. } => path.clone(),
-                        _ => root.to_path_buf(),
-                    },
-                    ignore::Error::Loop { child, .. } => child.clone(),
-                    _ => root.to_path_buf(),
-                };
-                problems.push(WalkProblem {
-                    path,
-                    message: format!("cannot walk this path: {}", clean_walk_error(&err)),
-                });
-            }
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut walked, mut walk_problems) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk_problems.sort_by(|a, b| a.path.cmp(&b.path));
+    files.append(&mut walked);
+    problems.append(&mut walk_problems);
 }
 
 fn clean_walk_error(err: &ignore::Error) -> String {

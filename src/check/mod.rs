@@ -290,7 +290,8 @@ pub fn check_files(
                 .as_ref()
                 .is_some_and(|s| s.suppresses(range.start(), code))
         };
-        project::link::link(&summaries, &rules, &suppressed)
+        // On the same workers: linking resolves call sites in parallel.
+        pool.install(|| project::link::link(&summaries, &rules, &suppressed))
     };
     if std::env::var_os("ASYNCDOCTOR_TIMINGS").is_some() {
         let functions: usize = summaries.iter().map(|m| m.functions.len()).sum();

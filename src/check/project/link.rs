@@ -59,7 +59,7 @@ struct Project<'s> {
     /// Global function number of each module's function 0.
     offsets: Vec<usize>,
     /// Method resolution order per (module, class), computed on demand.
-    mro_cache: std::cell::RefCell<FxHashMap<(u32, ClassIndex), Mro>>,
+    mro_cache: std::sync::Mutex<FxHashMap<(u32, ClassIndex), Mro>>,
 }
 
 impl<'s> Project<'s> {
@@ -173,7 +173,12 @@ impl<'s> Project<'s> {
     /// Depth-first, left-to-right linearisation of project base classes, and
     /// whether some base is outside the project (unknown methods).
     fn mro(&self, module: u32, class: ClassIndex) -> (Vec<(u32, ClassIndex)>, bool) {
-        if let Some(cached) = self.mro_cache.borrow().get(&(module, class)) {
+        if let Some(cached) = self
+            .mro_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(module, class))
+        {
             return cached.clone();
         }
         let mut order = Vec::new();
@@ -199,7 +204,8 @@ impl<'s> Project<'s> {
             }
         }
         self.mro_cache
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
             .insert((module, class), (order.clone(), unknown_base));
         (order, unknown_base)
     }
@@ -265,21 +271,33 @@ pub fn link(
     let mut findings = Vec::new();
 
     // Resolve every call site once.
-    let mut resolved: Vec<Vec<Option<Target>>> = Vec::with_capacity(total);
+    // Resolving call sites is independent per module: in parallel.
+    use rayon::prelude::*;
+    let per_module: Vec<Vec<Vec<Option<Target>>>> = modules
+        .par_iter()
+        .enumerate()
+        .map(|(m, module)| {
+            module
+                .functions
+                .iter()
+                .map(|f| {
+                    module
+                        .calls_of(f)
+                        .iter()
+                        .map(|c| project.resolve_callee(m as u32, &c.callee))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let resolved: Vec<Vec<Option<Target>>> = per_module.into_iter().flatten().collect();
     let mut refs: Vec<FnRef> = Vec::with_capacity(total);
     for (m, module) in modules.iter().enumerate() {
-        for (i, f) in module.functions.iter().enumerate() {
+        for i in 0..module.functions.len() {
             refs.push(FnRef {
                 module: m as u32,
                 index: i as u32,
             });
-            resolved.push(
-                module
-                    .calls_of(f)
-                    .iter()
-                    .map(|c| project.resolve_callee(m as u32, &c.callee))
-                    .collect(),
-            );
         }
     }
 
