@@ -442,9 +442,11 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                 deadlock,
                 tasks,
             } => {
+                // Deterministic: the first place (file, line) among the tasks in the cycle.
                 let first = tasks
                     .iter()
-                    .find(|t| t.in_cycle)
+                    .filter(|t| t.in_cycle)
+                    .min_by_key(|t| innermost_user(&t.chain).map(|f| (f.file.clone(), f.line)))
                     .or_else(|| {
                         tasks.iter().find(|t| {
                             t.waits_on

@@ -49,6 +49,10 @@ _asyncio = None
 _user_cache = {}
 _stdlib_prefixes = ()
 _dying = {}  # id(task) -> site, while our last reference is being dropped
+from weakref import ref as _weakref
+# Test-only fault injection: makes one hook fail, to prove a failing harness
+# never disturbs the program.
+_fault = os.environ.get("ASYNCDOCTOR_FAULT")
 
 
 # ---------------------------------------------------------------- channel
@@ -322,22 +326,26 @@ def _scan_new(st):
             _task_done(task, site)
             _dying[id(task)] = site
         else:
-            st.live[id(task)] = (site, born)
-            task.add_done_callback(_live_done)
+            # No done-callback: it would show in the task's repr.
+            st.live[id(task)] = (site, born, _weakref(task))
     task = None
     del new[:]  # drops our references: finalizers may run now and find _dying
     _dying.clear()
 
 
-def _live_done(task):
-    try:
-        for st in list(_states.values()):
-            entry = st.live.pop(id(task), None)
-            if entry is not None:
-                _task_done(task, entry[0])
-                return
-    except BaseException as exc:
-        harness_error("task_done", exc)
+def _prune(st):
+    """Tasks that outlived a beat: count the finished ones and check them (AD809).
+    A task that finished and was freed between two checks is only counted."""
+    live = st.live
+    for key, entry in list(live.items()):
+        task = entry[2]()
+        if task is None:
+            del live[key]
+            _stats["finished"] += 1
+        elif task.done():
+            del live[key]
+            _task_done(task, entry[0])
+    task = None
 
 
 def _site_for(task):
@@ -347,7 +355,9 @@ def _site_for(task):
     for st in list(_states.values()):
         entry = st.live.get(key)
         if entry is not None:
-            return entry[0]
+            alive = entry[2]()
+            if alive is None or alive is task:  # weakrefs die before finalizers in a GC
+                return entry[0]
         for t, site, _ in st.new:
             if t is task:
                 return site
@@ -386,8 +396,11 @@ def _beat(st):
             _report_stall(st, late)
         st.samples = []
         st.beats += 1
+        if _fault == "heartbeat":
+            raise RuntimeError("fault injected by ASYNCDOCTOR_FAULT")
         _scan_new(st)
         if st.beats % st.hang_every == 0:
+            _prune(st)
             _hang_check(st, now)
         loop = st.loop_ref()
         if loop is not None and st.running:
@@ -498,6 +511,7 @@ def _on_loop_stop(loop):
         st.handle.cancel()
         st.handle = None
     _scan_new(st)
+    _prune(st)
 
 
 def _wrap_set_running_loop(orig):
@@ -653,6 +667,8 @@ def _wrap_close(orig):
 @_guard("atexit")
 def _at_exit():
     for st in list(_states.values()):
+        _scan_new(st)
+        _prune(st)
         loop = st.loop_ref()
         if loop is not None and not loop.is_closed():
             _pending_report(loop, "interpreter exit")
@@ -827,26 +843,20 @@ def _patch_lock(locks, tasks_mod):
 # ---------------------------------------------------------------- AD802 / AD805
 
 
-def _wrap_unawaited(orig):
-    def _warn_unawaited_coroutine(coro):
-        try:
-            origin = getattr(coro, "cr_origin", None)
-            site = None
-            if origin:
-                for fn, line, func in origin:
-                    if _is_user(fn):
-                        site = {"file": fn, "line": line, "func": func}
-                        break
-            if site is None:
-                site = _site_of(_getframe(1))
-            _emit({"type": "never_awaited", "coro": _coro_name(coro),
-                   "defined": _coro_def(coro), "site": site,
-                   "origin_tracked": bool(origin)})
-        except BaseException as exc:
-            harness_error("unawaited", exc)
-        return orig(coro)
-    _warn_unawaited_coroutine.__wrapped__ = orig
-    return _warn_unawaited_coroutine
+def _never_awaited(coro, frame):
+    """Seen through the warning Python shows for it (so the program's own
+    warning filters and the warning's text and location stay untouched)."""
+    origin = getattr(coro, "cr_origin", None)
+    site = None
+    if origin:
+        for fn, line, func in origin:
+            if _is_user(fn):
+                site = {"file": fn, "line": line, "func": func, "user": True}
+                break
+    if site is None:
+        site = _site_of(frame)
+    _emit({"type": "never_awaited", "coro": _coro_name(coro),
+           "defined": _coro_def(coro), "site": site, "origin_tracked": bool(origin)})
 
 
 _shown = set()
@@ -898,7 +908,11 @@ def _install_resource_capture():
 
     def _showwarnmsg(msg):
         try:
-            if issubclass(msg.category, ResourceWarning):
+            if (issubclass(msg.category, RuntimeWarning)
+                    and getattr(msg.source, "cr_code", None) is not None
+                    and "was never awaited" in str(msg.message)):
+                _never_awaited(msg.source, _getframe(1))
+            elif issubclass(msg.category, ResourceWarning):
                 alloc = None
                 try:
                     import tracemalloc
@@ -1037,9 +1051,6 @@ def install(here):
 
 @_guard("warnings")
 def _hook_warnings():
-    import warnings
-    if hasattr(warnings, "_warn_unawaited_coroutine"):
-        warnings._warn_unawaited_coroutine = _wrap_unawaited(warnings._warn_unawaited_coroutine)
     _install_resource_capture()
 
 
