@@ -248,7 +248,7 @@ def _task_name(task):
 class _LoopState(object):
     __slots__ = ("loop_ref", "tid", "running", "interval", "threshold", "next_due",
                  "handle", "samples", "sample_due", "new", "live", "beats", "hang_every",
-                 "fingerprint", "idle_since", "hang_reported", "impl", "started")
+                 "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled")
 
     def __init__(self, loop):
         import weakref
@@ -271,6 +271,7 @@ class _LoopState(object):
         self.hang_reported = False
         self.impl = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
         self.started = _mono()
+        self.disabled = False
 
 
 def _task_factory(loop, coro, **kwargs):
@@ -407,6 +408,9 @@ def _beat(st):
             st.next_due = _mono() + st.interval
             st.handle = loop.call_later(st.interval, _beat, st)
     except BaseException as exc:
+        # Stop watching this loop rather than report stalls we cannot measure.
+        st.disabled = True
+        st.running = False
         harness_error("heartbeat", exc)
 
 
@@ -491,6 +495,8 @@ def _on_loop_start(loop):
         _emit({"type": "loop", "impl": st.impl})
         _install_exception_hook(loop)
     st.tid = _get_ident()
+    if st.disabled:
+        return
     st.running = True
     if loop.get_task_factory() is None:
         loop.set_task_factory(_task_factory)
@@ -501,7 +507,7 @@ def _on_loop_start(loop):
 
 def _on_loop_stop(loop):
     st = _states.get(id(loop))
-    if st is None:
+    if st is None or st.disabled:
         return
     st.running = False
     late = _mono() - st.next_due

@@ -1,0 +1,179 @@
+//! One real program per AD80x code: each must be found, at the right user line.
+
+mod common;
+use common::*;
+
+macro_rules! skip_without_python {
+    () => {
+        if !python() {
+            eprintln!("python3 not found: skipped");
+            return;
+        }
+    };
+}
+
+fn expect(name: &str, code: &str, rows: &[u64]) {
+    let r = run_fixture(name);
+    let file = fixture(name);
+    assert!(
+        rows.iter().any(|row| r.has(code, &file, *row)),
+        "{code} expected at {file}:{rows:?}; got {:?}\nstderr: {}",
+        r.codes_at(),
+        String::from_utf8_lossy(&r.output.stderr)
+    );
+    // Nothing else: each fixture has exactly one problem.
+    let others: Vec<_> = r.codes_at().into_iter().filter(|(c, _, _)| c != code).collect();
+    assert!(others.is_empty(), "unexpected findings in {name}: {others:?}");
+    assert_eq!(r.output.status.code(), Some(0), "the program's own exit code");
+}
+
+#[test]
+fn ad801_blames_the_sleep_inside_the_helper() {
+    skip_without_python!();
+    expect("ad801_blocked.py", "AD801", &[6]);
+}
+
+#[test]
+fn ad802_coroutine_never_awaited() {
+    skip_without_python!();
+    expect("ad802_never_awaited.py", "AD802", &[9]);
+}
+
+#[test]
+fn ad803_task_destroyed_pending_at_its_creation() {
+    skip_without_python!();
+    expect("ad803_destroyed_pending.py", "AD803", &[10]);
+}
+
+#[test]
+fn ad804_exception_never_retrieved_at_task_creation() {
+    skip_without_python!();
+    expect("ad804_never_retrieved.py", "AD804", &[9]);
+    let r = run_fixture("ad804_never_retrieved.py");
+    assert!(r.report.contains("ValueError: boom"), "{}", r.report);
+}
+
+#[test]
+fn ad805_unclosed_socket() {
+    skip_without_python!();
+    expect("ad805_unclosed.py", "AD805", &[7]);
+}
+
+#[test]
+fn ad806_task_pending_when_asyncio_run_ends() {
+    skip_without_python!();
+    expect("ad806_pending_at_exit.py", "AD806", &[11]);
+    let r = run_fixture("ad806_pending_at_exit.py");
+    // The await chain points into the task's coroutine.
+    assert!(r.report.contains("awaiting in `ticker`"), "{}", r.report);
+}
+
+#[test]
+fn ad807_lock_deadlock_with_holders() {
+    skip_without_python!();
+    expect("ad807_deadlock.py", "AD807", &[7, 14]);
+    let r = run_fixture("ad807_deadlock.py");
+    assert!(r.report.contains("held by"), "{}", r.report);
+    assert!(r.report.contains("deadlock"), "{}", r.report);
+}
+
+#[test]
+fn ad808_loop_call_from_a_thread() {
+    skip_without_python!();
+    expect("ad808_thread_unsafe.py", "AD808", &[6]);
+}
+
+#[test]
+fn ad809_cancellation_swallowed() {
+    skip_without_python!();
+    let newer = std::process::Command::new("python3")
+        .args(["-c", "import sys; assert sys.version_info >= (3, 11)"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !newer {
+        eprintln!("AD809 needs Task.cancelling() (3.11+): skipped");
+        return;
+    }
+    expect("ad809_cancel_swallowed.py", "AD809", &[13]);
+}
+
+#[test]
+fn clean_programs_have_no_findings() {
+    skip_without_python!();
+    for name in ["clean.py", "clean_sync.py"] {
+        let r = run_fixture(name);
+        assert!(r.findings.is_empty(), "{name}: {:?}", r.codes_at());
+        assert_eq!(r.output.status.code(), Some(0));
+    }
+}
+
+#[test]
+fn full_format_shows_source_and_summary() {
+    skip_without_python!();
+    let out = std::process::Command::new(bin())
+        .current_dir(root())
+        .args(["run", "--block-threshold", "50ms", "--"])
+        .args(["python3", &fixture("ad801_blocked.py")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("time.sleep(0.3)"), "{err}");
+    assert!(err.contains("loop stalls: 1"), "{err}");
+    assert!(err.contains("asyncdoctor explain --id loop-blocked"), "{err}");
+    assert!(err.contains("tasks: "), "{err}");
+}
+
+#[test]
+fn child_python_processes_are_watched() {
+    skip_without_python!();
+    let r = run_fixture("spawns_child.py");
+    let child = fixture("ad801_blocked.py");
+    assert!(r.has("AD801", &child, 6), "{:?}", r.codes_at());
+}
+
+#[test]
+fn fail_on_findings_sets_exit_code() {
+    skip_without_python!();
+    let f = fixture("ad802_never_awaited.py");
+    let r = run_json(&["--fail-on-findings"], &["python3", &f], &[]);
+    assert_eq!(r.output.status.code(), Some(1));
+    let f = fixture("clean_sync.py");
+    let r = run_json(&["--fail-on-findings"], &["python3", &f], &[]);
+    assert_eq!(r.output.status.code(), Some(0));
+}
+
+#[test]
+fn check_select_all_still_works_with_runtime_codes() {
+    let out = std::process::Command::new(bin())
+        .current_dir(root())
+        .args(["check", "--select", "ALL", "--output-format", "concise"])
+        .arg(fixture("ad801_blocked.py"))
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("AD8"), "check must not emit runtime codes: {text}");
+    let out = std::process::Command::new(bin())
+        .current_dir(root())
+        .args(["check", "--select", "AD801", "--output-format", "concise"])
+        .arg(fixture("ad801_blocked.py"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn runtime_rules_are_documented() {
+    for code in [
+        "AD801", "AD802", "AD803", "AD804", "AD805", "AD806", "AD807", "AD808", "AD809",
+    ] {
+        let out = std::process::Command::new(bin())
+            .args(["rule", code])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{code}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("## What it does"), "{code}: {text}");
+    }
+}
