@@ -22,9 +22,20 @@ fn expect(name: &str, code: &str, rows: &[u64]) {
         String::from_utf8_lossy(&r.output.stderr)
     );
     // Nothing else: each fixture has exactly one problem.
-    let others: Vec<_> = r.codes_at().into_iter().filter(|(c, _, _)| c != code).collect();
-    assert!(others.is_empty(), "unexpected findings in {name}: {others:?}");
-    assert_eq!(r.output.status.code(), Some(0), "the program's own exit code");
+    let others: Vec<_> = r
+        .codes_at()
+        .into_iter()
+        .filter(|(c, _, _)| c != code)
+        .collect();
+    assert!(
+        others.is_empty(),
+        "unexpected findings in {name}: {others:?}"
+    );
+    assert_eq!(
+        r.output.status.code(),
+        Some(0),
+        "the program's own exit code"
+    );
 }
 
 #[test]
@@ -120,7 +131,10 @@ fn full_format_shows_source_and_summary() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("time.sleep(0.3)"), "{err}");
     assert!(err.contains("loop stalls: 1"), "{err}");
-    assert!(err.contains("asyncdoctor explain --id loop-blocked"), "{err}");
+    assert!(
+        err.contains("asyncdoctor explain --id loop-blocked"),
+        "{err}"
+    );
     assert!(err.contains("tasks: "), "{err}");
 }
 
@@ -153,7 +167,10 @@ fn check_select_all_still_works_with_runtime_codes() {
         .unwrap();
     assert!(matches!(out.status.code(), Some(0) | Some(1)), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.contains("AD8"), "check must not emit runtime codes: {text}");
+    assert!(
+        !text.contains("AD8"),
+        "check must not emit runtime codes: {text}"
+    );
     let out = std::process::Command::new(bin())
         .current_dir(root())
         .args(["check", "--select", "AD801", "--output-format", "concise"])

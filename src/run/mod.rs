@@ -218,7 +218,11 @@ fn write_report(
     };
     render::render(findings, format, &quiet, out, color)?;
     if matches!(format, OutputFormat::Full | OutputFormat::Concise) {
-        write!(out, "{}", summary.render(findings.len(), &ending.describe()))?;
+        write!(
+            out,
+            "{}",
+            summary.render(findings.len(), &ending.describe())
+        )?;
     }
     Ok(())
 }

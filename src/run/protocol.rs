@@ -279,9 +279,7 @@ mod tests {
         assert!(parse_line(r#"{"v":2,"pid":1,"type":"stats","created":1,"finished":1}"#).is_err());
         assert!(parse_line(r#"{"v":1,"type":"stats","created":1,"finished":1}"#).is_err());
         assert!(parse_line(r#"{"v":1,"pid":1,"type":"launch_missiles"}"#).is_err());
-        assert!(
-            parse_line(r#"{"v":1,"pid":1,"type":"stall","duration_ms":"slow"}"#).is_err()
-        );
+        assert!(parse_line(r#"{"v":1,"pid":1,"type":"stall","duration_ms":"slow"}"#).is_err());
         assert!(
             parse_line(
                 r#"{"v":1,"pid":1,"type":"stall","duration_ms":5,"blame":{"file":"a.py","line":0}}"#

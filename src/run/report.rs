@@ -11,9 +11,8 @@ use super::rules::{
     ad801_loop_blocked::LOOP_BLOCKED, ad802_coroutine_never_awaited::COROUTINE_NEVER_AWAITED,
     ad803_task_destroyed_pending::TASK_DESTROYED_PENDING,
     ad804_task_exception_never_retrieved::TASK_EXCEPTION_NEVER_RETRIEVED,
-    ad805_resource_unclosed::RESOURCE_UNCLOSED,
-    ad806_tasks_pending_at_exit::TASKS_PENDING_AT_EXIT, ad807_hang::HANG,
-    ad808_thread_unsafe_loop_call::THREAD_UNSAFE_LOOP_CALL,
+    ad805_resource_unclosed::RESOURCE_UNCLOSED, ad806_tasks_pending_at_exit::TASKS_PENDING_AT_EXIT,
+    ad807_hang::HANG, ad808_thread_unsafe_loop_call::THREAD_UNSAFE_LOOP_CALL,
     ad809_cancellation_swallowed_at_runtime::CANCELLATION_SWALLOWED_AT_RUNTIME,
 };
 use crate::diagnostics::{Finding, Location, Related, SourceSnippet};
@@ -159,7 +158,11 @@ impl Builder {
         } else if !codes.is_empty() {
             let _ = write!(help, ". Related static checks: {}", codes.join(", "));
         }
-        let _ = write!(help, ". More: `asyncdoctor explain --id {}`", rule.knowledge);
+        let _ = write!(
+            help,
+            ". More: `asyncdoctor explain --id {}`",
+            rule.knowledge
+        );
         let filename = self.display(&frame.file);
         self.seen.insert(key, self.findings.len());
         self.findings.push(Finding {
@@ -390,7 +393,11 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                     format!(
                         "Task {} failed with `{exception}` and nobody retrieved the exception{}",
                         task_label(task, coro),
-                        if site.is_some() { " (task created here)" } else { "" }
+                        if site.is_some() {
+                            " (task created here)"
+                        } else {
+                            ""
+                        }
                     ),
                     related,
                 );
@@ -531,7 +538,11 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                     format!(
                         "Task {} was cancelled but finished without raising `CancelledError`{}",
                         task_label(task, coro),
-                        if site.is_some() { " (task created here)" } else { "" }
+                        if site.is_some() {
+                            " (task created here)"
+                        } else {
+                            ""
+                        }
                     ),
                     related,
                 );

@@ -909,7 +909,9 @@ def _user_action(warnings, msg, ours):
 def _install_resource_capture():
     import warnings
     orig_show = warnings._showwarnmsg
-    warnings.filterwarnings("always", category=ResourceWarning)
+    # A message pattern of its own keeps this filter distinct from an identical
+    # one of the program's (filterwarnings would otherwise replace that one).
+    warnings.filterwarnings("always", message=".*", category=ResourceWarning)
     ours = warnings.filters[0]
 
     def _showwarnmsg(msg):
@@ -1010,6 +1012,20 @@ def _connect(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
     s.setblocking(True)
+    # Move off the low descriptor numbers: the program's own files and sockets
+    # get the numbers they would get without us (they show in reprs and logs).
+    try:
+        import fcntl
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        low = 900 if soft < 0 or soft >= 1024 else max(3, soft - 64)
+        high = fcntl.fcntl(s.fileno(), getattr(fcntl, "F_DUPFD_CLOEXEC", fcntl.F_DUPFD), low)
+        moved = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=high)
+        moved.set_inheritable(False)
+        s.close()
+        s = moved
+    except Exception:
+        pass
     return s
 
 

@@ -1,0 +1,261 @@
+//! The program's stdin, stdout, stderr, exit code and signals are its own.
+
+mod common;
+use common::*;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+macro_rules! skip_without_python {
+    () => {
+        if !python() {
+            eprintln!("python3 not found: skipped");
+            return;
+        }
+    };
+}
+
+fn under_run(
+    extra: &[&str],
+    cmd: &[&str],
+    stdin: &[u8],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.txt");
+    let mut args: Vec<String> = vec!["run".into(), "--report".into()];
+    args.push(report.to_string_lossy().into_owned());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push("--".into());
+    args.extend(cmd.iter().map(|s| s.to_string()));
+    let mut full: Vec<&str> = vec![bin()];
+    full.extend(args.iter().map(|s| s.as_str()));
+    plain(&full, &root(), stdin, env)
+}
+
+#[test]
+fn stdio_bytes_and_exit_code_are_the_programs() {
+    skip_without_python!();
+    let input: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let f = fixture("transparency.py");
+    let cmd = ["python3", f.as_str(), "3"];
+    let a = plain(&cmd, &root(), &input, &[]);
+    let b = under_run(&[], &cmd, &input, &[]);
+    assert_eq!(a.status.code(), Some(3));
+    assert_eq!(b.status.code(), Some(3));
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stderr, b.stderr);
+    assert!(a.stdout.len() > 70_000);
+}
+
+#[test]
+fn fixtures_print_the_same_under_run() {
+    skip_without_python!();
+    // Warnings, asyncio's own messages and task reprs are unchanged.
+    for name in [
+        "ad802_never_awaited.py",
+        "ad803_destroyed_pending.py",
+        "ad804_never_retrieved.py",
+        "ad805_unclosed.py",
+        "ad809_cancel_swallowed.py",
+        "clean.py",
+    ] {
+        let f = fixture(name);
+        let cmd = ["python3", f.as_str()];
+        let a = plain(&cmd, &root(), b"", &[]);
+        let b = under_run(&[], &cmd, b"", &[]);
+        assert_eq!(a.status.code(), b.status.code(), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&a.stdout),
+            String::from_utf8_lossy(&b.stdout),
+            "{name}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&a.stderr),
+            String::from_utf8_lossy(&b.stderr),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn death_by_signal_is_reported_and_mapped() {
+    skip_without_python!();
+    let out = Command::new(bin())
+        .current_dir(root())
+        .args(["run", "--", "python3", &fixture("killed.py")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(128 + 9));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("killed by SIGKILL"), "{err}");
+}
+
+/// Starts `signals.py` under run, waits for "ready", sends `sig` to asyncdoctor.
+fn signal_roundtrip(sig: i32) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.txt");
+    let mut child = Command::new(bin())
+        .current_dir(root())
+        .arg("run")
+        .arg("--output-format")
+        .arg("concise")
+        .arg("--report")
+        .arg(&report)
+        .args(["--", "python3", &fixture("signals.py")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    // SAFETY: kill(2) on our own child.
+    unsafe {
+        libc_kill(child.id() as i32, sig);
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "program did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let report = std::fs::read_to_string(&report).unwrap_or_default();
+    (status.code(), rest, report)
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+#[test]
+fn sigterm_is_forwarded_and_handled_by_the_program() {
+    skip_without_python!();
+    let (code, out, _) = signal_roundtrip(15);
+    assert_eq!(out.trim(), "got SIGTERM");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn sigint_is_forwarded_and_pending_tasks_are_reported() {
+    skip_without_python!();
+    let (code, out, report) = signal_roundtrip(2);
+    assert_eq!(out.trim(), "got SIGINT");
+    assert_eq!(code, Some(42));
+    // The task still sleeping when Ctrl-C arrived.
+    assert!(report.contains("AD806"), "{report}");
+}
+
+#[test]
+fn existing_sitecustomize_and_pythonwarnings_keep_working() {
+    skip_without_python!();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("usersite");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(
+        site.join("sitecustomize.py"),
+        "import builtins\nbuiltins.SITE_MARK = 'chained'\n",
+    )
+    .unwrap();
+    let pp = site.to_string_lossy().into_owned();
+    let env = [
+        ("PYTHONPATH", pp.as_str()),
+        ("PYTHONWARNINGS", "always::ResourceWarning"),
+    ];
+    let f = fixture("site_check.py");
+    let cmd = ["python3", f.as_str()];
+    let a = plain(&cmd, &root(), b"", &env);
+    let b = under_run(&[], &cmd, b"", &env);
+    let out = String::from_utf8_lossy(&b.stdout);
+    assert_eq!(out, "chained\nTrue\nFalse\n");
+    assert_eq!(a.stdout, b.stdout);
+    // The ResourceWarning the user asked to see is shown exactly as without us.
+    let err = String::from_utf8_lossy(&b.stderr);
+    assert!(err.contains("ResourceWarning: unclosed"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&a.stderr), err);
+}
+
+#[test]
+fn a_failing_harness_never_disturbs_the_program() {
+    skip_without_python!();
+    let f = fixture("clean.py");
+    let cmd = ["python3", f.as_str()];
+    let a = plain(&cmd, &root(), b"", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.txt");
+    let b = plain(
+        &[
+            bin(),
+            "run",
+            "--output-format",
+            "concise",
+            "--report",
+            &report.to_string_lossy(),
+            "--",
+            "python3",
+            &f,
+        ],
+        &root(),
+        b"",
+        &[("ASYNCDOCTOR_FAULT", "heartbeat")],
+    );
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stderr, b.stderr);
+    assert_eq!(b.status.code(), Some(0));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(text.matches("harness problem").count(), 1, "{text}");
+    assert!(!text.contains("AD801"), "{text}");
+}
+
+#[test]
+fn malformed_events_are_reported_not_trusted() {
+    skip_without_python!();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.txt");
+    let out = Command::new(bin())
+        .current_dir(root())
+        .args(["run", "--output-format", "concise", "--report"])
+        .arg(&report)
+        .args(["--", "python3", &fixture("bad_events.py")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "sent\n");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("4 malformed harness event(s) ignored"),
+        "{text}"
+    );
+    assert!(text.contains("no findings"), "{text}");
+}
+
+#[test]
+fn python_started_with_dash_s_is_said_to_be_unwatched() {
+    skip_without_python!();
+    let out = Command::new(bin())
+        .current_dir(root())
+        .args(["run", "--", "python3", "-S", "-c", "print('hi')"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hi\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no Python process reported"), "{err}");
+}
+
+#[test]
+fn missing_command_is_a_usage_error() {
+    let out = Command::new(bin())
+        .args(["run", "--", "definitely-not-a-command-xyz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::io::stderr().flush();
+}
