@@ -42,7 +42,7 @@ _queue = []  # pending lines; list.append is atomic under the GIL
 _send_lock = threading.Lock()
 _errors_reported = set()
 _states = {}  # id(loop) -> _LoopState
-_stats = {"created": 0, "finished": 0}
+_stats = {"created": 0, "destroyed": 0}
 _installed = False
 _Task = None
 _asyncio = None
@@ -280,7 +280,7 @@ def _task_factory(loop, coro, **kwargs):
         f = _getframe(1)
         while f is not None and not _is_user(f.f_code.co_filename):
             f = f.f_back
-        site = (f.f_code.co_filename, f.f_lineno) if f is not None else None
+        site = (f.f_code.co_filename, f.f_lineno, f.f_code.co_name) if f is not None else None
         st = _states.get(id(loop))
         if st is not None:
             st.new.append((task, site, _mono()))
@@ -293,7 +293,7 @@ def _task_factory(loop, coro, **kwargs):
 def _site_dict(site):
     if site is None:
         return None
-    return {"file": site[0], "line": site[1] or 1, "func": "", "user": True}
+    return {"file": site[0], "line": site[1] or 1, "func": site[2], "user": True}
 
 
 def _swallowed_cancel(task):
@@ -306,7 +306,6 @@ def _swallowed_cancel(task):
 
 
 def _task_done(task, site):
-    _stats["finished"] += 1
     if task.cancelled():
         return
     if _swallowed_cancel(task):
@@ -342,7 +341,6 @@ def _prune(st):
         task = entry[2]()
         if task is None:
             del live[key]
-            _stats["finished"] += 1
         elif task.done():
             del live[key]
             _task_done(task, entry[0])
@@ -503,6 +501,7 @@ def _on_loop_start(loop):
     st.next_due = _mono() + st.interval
     st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
+    _start_control()
 
 
 def _on_loop_stop(loop):
@@ -551,6 +550,7 @@ def _observe_context(loop, context):
         task = context.get("task")
         if task is None:
             return
+        _stats["destroyed"] += 1
         info = _describe_task(task)
         info["type"] = "task_destroyed"
         _emit(info)
@@ -678,8 +678,21 @@ def _at_exit():
         loop = st.loop_ref()
         if loop is not None and not loop.is_closed():
             _pending_report(loop, "interpreter exit")
-    _emit({"type": "stats", "created": _stats["created"], "finished": _stats["finished"]})
+    _emit_stats()
     _flush()
+
+
+def _emit_stats():
+    pending = 0
+    for st in list(_states.values()):
+        for entry in list(st.live.values()):
+            task = entry[2]()
+            if task is not None and not task.done():
+                pending += 1
+        pending += sum(1 for t, _, _ in st.new if not t.done())
+    created = _stats["created"]
+    _emit({"type": "stats", "created": created, "pending": pending,
+           "finished": max(0, created - pending - _stats["destroyed"])})
 
 
 def _on_sigterm(signum, frame):
@@ -688,13 +701,126 @@ def _on_sigterm(signum, frame):
             loop = st.loop_ref()
             if loop is not None and not loop.is_closed():
                 _pending_report(loop, "SIGTERM")
-        _emit({"type": "stats", "created": _stats["created"], "finished": _stats["finished"]})
+        _emit_stats()
         _flush()
     except BaseException:
         pass
     import signal
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
+
+
+# ---------------------------------------------------------------- live view (`asyncdoctor tasks PID`)
+
+
+_control_started = False
+
+
+def _start_control():
+    global _control_started
+    if _control_started:
+        return
+    _control_started = True
+    directory = os.environ.get("ASYNCDOCTOR_CONTROL_DIR")
+    if not directory:
+        return
+    import socket
+    path = os.path.join(directory, "%d.sock" % os.getpid())
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    srv = _high_fd(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+    srv.bind(path)
+    srv.listen(4)
+    import atexit
+
+    def _remove():
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    atexit.register(_remove)
+    t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
+                         daemon=True)
+    t.start()
+
+
+def _control_loop(srv):
+    while True:
+        try:
+            conn, _ = srv.accept()
+        except Exception:
+            return
+        try:
+            conn.settimeout(5)
+            request = b""
+            while not request.endswith(b"\n") and len(request) < 4096:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                request += chunk
+            req = json.loads(request.decode("utf-8") or "{}")
+            if req.get("v") != VERSION or req.get("cmd") != "tasks":
+                reply = {"v": VERSION, "pid": os.getpid(), "error": "unsupported request"}
+            else:
+                reply = {"v": VERSION, "pid": os.getpid(), "loops": _snapshot_all()}
+            conn.sendall((json.dumps(reply, default=repr) + "\n").encode("utf-8", "replace"))
+        except BaseException as exc:
+            harness_error("control", exc)
+        finally:
+            try:
+                conn.close()
+            except Exception:
+                pass
+
+
+def _snapshot_all():
+    out = []
+    for st in list(_states.values()):
+        loop = st.loop_ref()
+        if loop is None or loop.is_closed():
+            continue
+        entry = {"impl": st.impl, "running": st.running, "tasks": None, "off_loop": False}
+        box = []
+        if st.running:
+            done = threading.Event()
+
+            def take(box=box, loop=loop, done=done):
+                try:
+                    box.append(_snapshot(loop))
+                finally:
+                    done.set()
+            try:
+                loop.call_soon_threadsafe(take)
+            except Exception:
+                pass
+            if not done.wait(0.5):
+                entry["off_loop"] = True  # the loop is busy: read it from here
+        if not box:
+            box = [_snapshot(loop)]
+        entry["tasks"] = box[0]
+        out.append(entry)
+    return out
+
+
+def _snapshot(loop):
+    tasks = []
+    for t in list(_asyncio.all_tasks(loop)):
+        d = _describe_task(t)
+        d["state"] = "done" if t.done() else "pending"
+        waiter = getattr(t, "_fut_waiter", None)
+        awaits = []
+        if isinstance(waiter, _Task):
+            awaits.append(waiter)
+        for child in getattr(waiter, "_children", None) or ():
+            if isinstance(child, _Task):
+                awaits.append(child)
+        d["awaits"] = [_task_name(x) for x in awaits]
+        kind, what, _ = _wait_kind(t)
+        d["waits_on"] = {"kind": kind, "what": what}
+        tasks.append(d)
+    return tasks
 
 
 # ---------------------------------------------------------------- AD807
@@ -762,7 +888,7 @@ def _hang_check(st, now):
         st.idle_since = None
         return
     fp = (frozenset((id(t), id(getattr(t, "_fut_waiter", None))) for t in tasks),
-          _stats["created"], _stats["finished"])
+          _stats["created"], _stats["destroyed"])
     if fp != st.fingerprint:
         st.fingerprint = fp
         st.idle_since = now
@@ -1012,8 +1138,14 @@ def _connect(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(path)
     s.setblocking(True)
-    # Move off the low descriptor numbers: the program's own files and sockets
-    # get the numbers they would get without us (they show in reprs and logs).
+    return _high_fd(s)
+
+
+def _high_fd(s):
+    """Moves a socket off the low descriptor numbers: the program's own files
+    and sockets get the numbers they would get without us (they show in
+    reprs and logs)."""
+    import socket
     try:
         import fcntl
         import resource
