@@ -37,7 +37,7 @@ _get_ident = threading.get_ident
 
 _cfg = {}
 _here = os.path.dirname(os.path.abspath(__file__))
-_sock = None
+_sock = None  # the channel's raw descriptor: no socket object, nothing to warn about at exit
 _queue = []  # pending lines; list.append is atomic under the GIL
 _send_lock = threading.Lock()
 _errors_reported = set()
@@ -71,8 +71,8 @@ def _emit(event):
 
 
 def _flush():
-    sock = _sock
-    if sock is None:
+    fd = _sock
+    if fd is None:
         return
     if not _send_lock.acquire(False):
         return  # whoever holds it drains the queue
@@ -80,7 +80,8 @@ def _flush():
         while _queue:
             data = _queue.pop(0)
             try:
-                sock.sendall(data)
+                while data:
+                    data = data[os.write(fd, data):]
             except Exception:
                 _disconnect()
                 return
@@ -90,11 +91,11 @@ def _flush():
 
 def _disconnect():
     global _sock
-    sock, _sock = _sock, None
+    fd, _sock = _sock, None
     del _queue[:]
-    if sock is not None:
+    if fd is not None:
         try:
-            sock.close()
+            os.close(fd)
         except Exception:
             pass
 
@@ -274,26 +275,58 @@ class _LoopState(object):
         self.disabled = False
 
 
-def _task_factory(loop, coro, **kwargs):
-    task = _Task(coro, loop=loop, **kwargs)
+def _make_task_factory(st):
+    """A factory that creates the ordinary asyncio.Task and notes where (the
+    first user frame): no wrapper around the coroutine, nothing on the task."""
+    append = st.new.append
+    cache = _user_cache
+    is_user = _is_user
+    Task = _Task
+
+    def _task_factory(loop, coro, **kwargs):
+        task = Task(coro, loop=loop, **kwargs)
+        try:
+            f = _getframe(1)
+            while f is not None:
+                code = f.f_code
+                u = cache.get(code.co_filename)
+                if u is None:
+                    u = is_user(code.co_filename)
+                if u:
+                    # The line is worked out only if the task is ever reported.
+                    append((task, (code, f.f_lasti)))
+                    break
+                f = f.f_back
+            else:
+                append((task, None))
+        except BaseException as exc:
+            harness_error("task_factory", exc)
+        return task
+    return _task_factory
+
+
+def _line_of(code, lasti):
+    line = None
     try:
-        f = _getframe(1)
-        while f is not None and not _is_user(f.f_code.co_filename):
-            f = f.f_back
-        site = (f.f_code.co_filename, f.f_lineno, f.f_code.co_name) if f is not None else None
-        st = _states.get(id(loop))
-        if st is not None:
-            st.new.append((task, site, _mono()))
-        _stats["created"] += 1
-    except BaseException as exc:
-        harness_error("task_factory", exc)
-    return task
+        for start, end, ln in code.co_lines():  # 3.10+
+            if start <= lasti < end:
+                line = ln
+                break
+    except AttributeError:
+        import dis
+        for offset, ln in dis.findlinestarts(code):
+            if offset > lasti:
+                break
+            line = ln
+    return line or code.co_firstlineno or 1
 
 
 def _site_dict(site):
     if site is None:
         return None
-    return {"file": site[0], "line": site[1] or 1, "func": site[2], "user": True}
+    code, lasti = site
+    return {"file": code.co_filename, "line": _line_of(code, lasti),
+            "func": getattr(code, "co_qualname", code.co_name), "user": True}
 
 
 def _swallowed_cancel(task):
@@ -320,8 +353,11 @@ def _scan_new(st):
     new = st.new
     if not new:
         return
-    st.new = []
-    for task, site, born in new:
+    items = new[:]
+    del new[:]  # the factory keeps appending to this same list
+    _stats["created"] += len(items)
+    born = _mono()
+    for task, site in items:
         if task.done():
             _task_done(task, site)
             _dying[id(task)] = site
@@ -329,7 +365,7 @@ def _scan_new(st):
             # No done-callback: it would show in the task's repr.
             st.live[id(task)] = (site, born, _weakref(task))
     task = None
-    del new[:]  # drops our references: finalizers may run now and find _dying
+    del items[:]  # drops our references: finalizers may run now and find _dying
     _dying.clear()
 
 
@@ -357,7 +393,7 @@ def _site_for(task):
             alive = entry[2]()
             if alive is None or alive is task:  # weakrefs die before finalizers in a GC
                 return entry[0]
-        for t, site, _ in st.new:
+        for t, site in st.new:
             if t is task:
                 return site
     return None
@@ -479,7 +515,7 @@ def _start_watchdog():
         return
     _watchdog_started = True
     t = threading.Thread(target=_watchdog, name="asyncdoctor-watchdog", daemon=True)
-    t.start()
+    _orig_thread_start(t)
 
 
 # ---------------------------------------------------------------- loop start/stop
@@ -497,7 +533,7 @@ def _on_loop_start(loop):
         return
     st.running = True
     if loop.get_task_factory() is None:
-        loop.set_task_factory(_task_factory)
+        loop.set_task_factory(_make_task_factory(st))
     st.next_due = _mono() + st.interval
     st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
@@ -607,6 +643,38 @@ def _wrap_call_exception_handler(orig):
 
 
 # ---------------------------------------------------------------- AD808
+#
+# Only a program that starts a thread can call the loop from one, so the
+# check on BaseEventLoop.call_soon/call_at (a hot path) is installed when the
+# first thread other than ours starts (threading.Thread.start, which
+# executors and asyncio.to_thread use too).
+
+_threads_started = False
+_thread_check_on = False
+_orig_thread_start = threading.Thread.start
+
+
+def _thread_start(self):
+    global _threads_started
+    if not _threads_started:
+        _threads_started = True
+        try:
+            if _asyncio is not None:
+                _enable_thread_check()
+        except BaseException as exc:
+            harness_error("thread_check", exc)
+    return _orig_thread_start(self)
+
+
+def _enable_thread_check():
+    global _thread_check_on
+    if _thread_check_on:
+        return
+    _thread_check_on = True
+    base = _asyncio.base_events.BaseEventLoop
+    base.call_soon = _wrap_loop_call(base.call_soon, "call_soon")
+    base.call_at = _wrap_loop_call(base.call_at, "call_at")
+
 
 
 def _wrap_loop_call(orig, name):
@@ -689,7 +757,7 @@ def _emit_stats():
             task = entry[2]()
             if task is not None and not task.done():
                 pending += 1
-        pending += sum(1 for t, _, _ in st.new if not t.done())
+        pending += sum(1 for t, _ in st.new if not t.done())
     created = _stats["created"]
     _emit({"type": "stats", "created": created, "pending": pending,
            "finished": max(0, created - pending - _stats["destroyed"])})
@@ -743,7 +811,7 @@ def _start_control():
     atexit.register(_remove)
     t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
                          daemon=True)
-    t.start()
+    _orig_thread_start(t)
 
 
 def _control_loop(srv):
@@ -1091,8 +1159,8 @@ def _patch_asyncio(asyncio):
     base = asyncio.base_events.BaseEventLoop
     base.call_exception_handler = _wrap_call_exception_handler(base.call_exception_handler)
     base.close = _wrap_close(base.close)
-    base.call_soon = _wrap_loop_call(base.call_soon, "call_soon")
-    base.call_at = _wrap_loop_call(base.call_at, "call_at")
+    if _threads_started:
+        _enable_thread_check()
     runners = getattr(asyncio, "runners", None)
     if runners is not None and hasattr(runners, "_cancel_all_tasks"):
         runners._cancel_all_tasks = _wrap_cancel_all_tasks(runners._cancel_all_tasks)
@@ -1182,7 +1250,7 @@ def install(here):
         pass
     _stdlib_prefixes = tuple(prefixes)
     try:
-        _sock = _connect(path)
+        _sock = _connect(path).detach()
     except Exception:
         _sock = None
         return  # nobody to talk to: stay out of the way
@@ -1196,6 +1264,11 @@ def install(here):
     import atexit
     atexit.register(_at_exit)
     _hook_sigterm()
+    _thread_start.__name__ = "start"
+    _thread_start.__qualname__ = "Thread.start"
+    _thread_start.__doc__ = _orig_thread_start.__doc__
+    _thread_start.__wrapped__ = _orig_thread_start
+    threading.Thread.start = _thread_start
     if _cfg.get("debug"):
         try:
             sys.set_coroutine_origin_tracking_depth(16)
