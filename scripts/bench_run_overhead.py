@@ -23,6 +23,8 @@ p.add_argument("--repeat", type=int, default=5)
 p.add_argument("--scale", type=int, default=1)
 p.add_argument("--bin", default=os.path.join(root, "target", "release", "asyncdoctor"))
 p.add_argument("--python", default="python3")
+p.add_argument("--no-debug", action="store_true",
+               help="skip the two debug-mode configurations (they take ~20x longer)")
 args = p.parse_args()
 
 workload = [args.python, os.path.join(here, "overhead_workload.py"), str(args.scale)]
@@ -34,6 +36,8 @@ configs = {
     "run --python-debug": (
         [args.bin, "run", "--python-debug", "--report", report, "--"] + workload, {}),
 }
+if args.no_debug:
+    del configs["PYTHONASYNCIODEBUG=1"], configs["run --python-debug"]
 results = {name: [] for name in configs}
 for _ in range(args.repeat):
     for name, (cmd, env) in configs.items():
@@ -42,15 +46,18 @@ for _ in range(args.repeat):
         results[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
 
 parts = ["short_tasks", "queue_ping_pong", "tcp_echo", "total"]
-base = {part: statistics.median(r[part] for r in results["plain"]) for part in parts}
-print("median of %d runs, scale %d (seconds; ratio to plain)" % (args.repeat, args.scale))
-print("%-22s" % "" + "".join("%22s" % part for part in parts))
-for name in configs:
-    cells = []
-    for part in parts:
-        m = statistics.median(r[part] for r in results[name])
-        cells.append("%22s" % ("%.3f (%.2fx)" % (m, m / base[part])))
-    print("%-22s" % name + "".join(cells))
+for label, get in (("wall time", lambda r, p: r[p]), ("CPU time", lambda r, p: r["cpu"][p])):
+    base = {part: statistics.median(get(r, part) for r in results["plain"]) for part in parts}
+    print("%s, median of %d runs, scale %d (seconds; ratio to plain)"
+          % (label, args.repeat, args.scale))
+    print("%-22s" % "" + "".join("%22s" % part for part in parts))
+    for name in configs:
+        cells = []
+        for part in parts:
+            m = statistics.median(get(r, part) for r in results[name])
+            cells.append("%22s" % ("%.3f (%.2fx)" % (m, m / base[part])))
+        print("%-22s" % name + "".join(cells))
+    print()
 try:
     os.remove(report)
 except OSError:

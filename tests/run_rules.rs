@@ -194,3 +194,18 @@ fn runtime_rules_are_documented() {
         assert!(text.contains("## What it does"), "{code}: {text}");
     }
 }
+
+#[test]
+fn runtime_finding_names_the_matching_static_finding() {
+    skip_without_python!();
+    let r = run_fixture("ad801_direct.py");
+    let f = fixture("ad801_direct.py");
+    assert!(r.has("AD801", &f, 6), "{:?}", r.codes_at());
+    let finding = &r.findings[0];
+    let help = finding["help"].as_str().unwrap();
+    assert!(
+        help.contains("also reports this statically: AD501 at line 6"),
+        "{help}"
+    );
+    assert_eq!(finding["knowledge"], "loop-blocked");
+}

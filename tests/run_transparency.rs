@@ -94,6 +94,10 @@ fn death_by_signal_is_reported_and_mapped() {
 
 /// Starts `signals.py` under run, waits for "ready", sends `sig` to asyncdoctor.
 fn signal_roundtrip(sig: i32) -> (Option<i32>, String, String) {
+    signal_roundtrip_with("signals.py", sig)
+}
+
+fn signal_roundtrip_with(program: &str, sig: i32) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.txt");
     let mut child = Command::new(bin())
@@ -103,7 +107,7 @@ fn signal_roundtrip(sig: i32) -> (Option<i32>, String, String) {
         .arg("concise")
         .arg("--report")
         .arg(&report)
-        .args(["--", "python3", &fixture("signals.py")])
+        .args(["--", "python3", &fixture(program)])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -152,6 +156,17 @@ fn sigint_is_forwarded_and_pending_tasks_are_reported() {
     assert_eq!(code, Some(42));
     // The task still sleeping when Ctrl-C arrived.
     assert!(report.contains("AD806"), "{report}");
+}
+
+#[test]
+fn unhandled_sigterm_kills_the_program_after_pending_tasks_are_listed() {
+    skip_without_python!();
+    let (code, out, report) = signal_roundtrip_with("sleeper.py", 15);
+    assert_eq!(out, "");
+    assert_eq!(code, Some(128 + 15));
+    assert!(report.contains("AD806"), "{report}");
+    assert!(report.contains("SIGTERM"), "{report}");
+    assert!(report.contains("killed by SIGTERM"), "{report}");
 }
 
 #[test]

@@ -199,7 +199,19 @@ impl Builder {
     }
 }
 
-fn static_check(source: &str) -> Vec<(usize, &'static str)> {
+/// `check` on one file, for "also reported statically". Runs on a thread with
+/// a big stack (as `check` does) and never takes the report down with it.
+fn static_check(source: &Arc<str>) -> Vec<(usize, &'static str)> {
+    let source = source.clone();
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || std::panic::catch_unwind(|| static_check_inner(&source)).unwrap_or_default())
+        .ok()
+        .and_then(|h| h.join().ok())
+        .unwrap_or_default()
+}
+
+fn static_check_inner(source: &str) -> Vec<(usize, &'static str)> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let Ok(settings) = crate::config::Settings::resolve(None, &Default::default(), &cwd) else {
         return Vec::new();

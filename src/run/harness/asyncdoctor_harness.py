@@ -48,7 +48,6 @@ _Task = None
 _asyncio = None
 _user_cache = {}
 _stdlib_prefixes = ()
-_dying = {}  # id(task) -> site, while our last reference is being dropped
 from weakref import ref as _weakref
 # Test-only fault injection: makes one hook fail, to prove a failing harness
 # never disturbs the program.
@@ -262,7 +261,9 @@ class _LoopState(object):
         self.handle = None
         self.samples = []
         self.sample_due = None
-        self.new = []  # (task, site) created since the last beat: held strongly until then
+        # id(task) -> (site, weakref) for tasks created since the last beat.
+        # Never a strong reference: a task must die when the program drops it.
+        self.new = {}
         self.live = {}  # id(task) -> site, for tasks that outlived one beat
         self.beats = 0
         hang = _cfg.get("hang_ms", 10000) / 1000.0
@@ -278,14 +279,17 @@ class _LoopState(object):
 def _make_task_factory(st):
     """A factory that creates the ordinary asyncio.Task and notes where (the
     first user frame): no wrapper around the coroutine, nothing on the task."""
-    append = st.new.append
+    new = st.new
     cache = _user_cache
     is_user = _is_user
     Task = _Task
+    ref = _weakref
+    stats = _stats
 
     def _task_factory(loop, coro, **kwargs):
         task = Task(coro, loop=loop, **kwargs)
         try:
+            stats["created"] += 1
             f = _getframe(1)
             while f is not None:
                 code = f.f_code
@@ -294,11 +298,11 @@ def _make_task_factory(st):
                     u = is_user(code.co_filename)
                 if u:
                     # The line is worked out only if the task is ever reported.
-                    append((task, (code, f.f_lasti)))
+                    new[id(task)] = ((code, f.f_lasti), ref(task))
                     break
                 f = f.f_back
             else:
-                append((task, None))
+                new[id(task)] = (None, ref(task))
         except BaseException as exc:
             harness_error("task_factory", exc)
         return task
@@ -353,20 +357,20 @@ def _scan_new(st):
     new = st.new
     if not new:
         return
-    items = new[:]
-    del new[:]  # the factory keeps appending to this same list
-    _stats["created"] += len(items)
+    items = list(new.items())
+    new.clear()  # the factory keeps adding to this same dict
     born = _mono()
-    for task, site in items:
+    live = st.live
+    for key, entry in items:
+        task = entry[1]()
+        if task is None:
+            continue  # finished (or destroyed) and freed already
         if task.done():
-            _task_done(task, site)
-            _dying[id(task)] = site
+            _task_done(task, entry[0])
         else:
             # No done-callback: it would show in the task's repr.
-            st.live[id(task)] = (site, born, _weakref(task))
+            live[key] = (entry[0], born, entry[1])
     task = None
-    del items[:]  # drops our references: finalizers may run now and find _dying
-    _dying.clear()
 
 
 def _prune(st):
@@ -385,17 +389,17 @@ def _prune(st):
 
 def _site_for(task):
     key = id(task)
-    if key in _dying:
-        return _dying[key]
     for st in list(_states.values()):
+        entry = st.new.get(key)
+        if entry is not None:
+            alive = entry[1]()
+            if alive is None or alive is task:  # weakrefs die before finalizers run
+                return entry[0]
         entry = st.live.get(key)
         if entry is not None:
             alive = entry[2]()
-            if alive is None or alive is task:  # weakrefs die before finalizers in a GC
+            if alive is None or alive is task:
                 return entry[0]
-        for t, site in st.new:
-            if t is task:
-                return site
     return None
 
 
@@ -757,7 +761,10 @@ def _emit_stats():
             task = entry[2]()
             if task is not None and not task.done():
                 pending += 1
-        pending += sum(1 for t, _ in st.new if not t.done())
+        for entry in list(st.new.values()):
+            task = entry[1]()
+            if task is not None and not task.done():
+                pending += 1
     created = _stats["created"]
     _emit({"type": "stats", "created": created, "pending": pending,
            "finished": max(0, created - pending - _stats["destroyed"])})
