@@ -209,3 +209,25 @@ fn runtime_finding_names_the_matching_static_finding() {
     );
     assert_eq!(finding["knowledge"], "loop-blocked");
 }
+
+#[test]
+fn uvloop_is_watched_when_installed() {
+    // CI's python3 has no uvloop: set ASYNCDOCTOR_UVLOOP_PYTHON to a Python
+    // that has it (e.g. a venv) to run this; otherwise it is skipped.
+    let py = std::env::var("ASYNCDOCTOR_UVLOOP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has = std::process::Command::new(&py)
+        .args(["-c", "import uvloop"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !has {
+        eprintln!("uvloop not installed for {py}: skipped");
+        return;
+    }
+    let f = fixture("uvloop_all.py");
+    let r = run_json(FAST, &[py.as_str(), &f], &[]);
+    for (code, row) in [("AD801", 5), ("AD803", 20), ("AD804", 21), ("AD806", 22)] {
+        assert!(r.has(code, &f, row), "{code}:{row} in {:?}", r.codes_at());
+    }
+}
