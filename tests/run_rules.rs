@@ -231,3 +231,20 @@ fn uvloop_is_watched_when_installed() {
         assert!(r.has(code, &f, row), "{code}:{row} in {:?}", r.codes_at());
     }
 }
+
+#[test]
+fn task_churn_is_sampled_not_reported() {
+    skip_without_python!();
+    let r = run_fixture("task_churn.py");
+    assert!(r.findings.is_empty(), "{:?}", r.codes_at());
+    assert_eq!(String::from_utf8_lossy(&r.output.stdout), "4498500\n");
+    let out = std::process::Command::new(bin())
+        .current_dir(root())
+        .args(["run", "--output-format", "concise", "--"])
+        .args(["python3", &fixture("task_churn.py")])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at least"), "{err}");
+    assert!(err.contains("creation sites were sampled"), "{err}");
+}

@@ -29,6 +29,8 @@ pub struct RunSummary {
     pub tasks_created: u64,
     pub tasks_finished: u64,
     pub tasks_pending_at_exit: usize,
+    /// Some tasks were created too fast to follow: counts are lower bounds.
+    pub tasks_sampled: bool,
     pub harness_errors: Vec<String>,
     pub malformed: Vec<String>,
     pub malformed_count: usize,
@@ -493,9 +495,10 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                             format!("{}{holder}", w.what)
                         })
                         .unwrap_or_else(|| "?".into());
-                    graph.push(format!("`{}` waits on {waits}", t.name));
+                    let who = task_label(&t.name, &t.coro);
+                    graph.push(format!("{who} waits on {waits}"));
                     if let Some(f) = innermost_user(&t.chain) {
-                        related.push(b.related(f, format!("`{}` waits on {waits}", t.name)));
+                        related.push(b.related(f, format!("{who} waits on {waits}")));
                     }
                 }
                 let what = if *deadlock {
@@ -559,9 +562,14 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                     related,
                 );
             }
-            Event::Stats { created, finished } => {
+            Event::Stats {
+                created,
+                finished,
+                sampled,
+            } => {
                 summary.tasks_created += created;
                 summary.tasks_finished += finished;
+                summary.tasks_sampled |= sampled;
             }
             Event::HarnessError { place, error } => {
                 summary
@@ -628,10 +636,18 @@ impl RunSummary {
                 ms(self.total_stall_ms)
             );
         }
+        let at_least = if self.tasks_sampled { "at least " } else { "" };
         let _ = writeln!(
             out,
-            "  tasks: {} created, {} finished, {} pending at exit",
-            self.tasks_created, self.tasks_finished, self.tasks_pending_at_exit
+            "  tasks: {at_least}{} created, {at_least}{} finished, {} pending at exit{}",
+            self.tasks_created,
+            self.tasks_finished,
+            self.tasks_pending_at_exit,
+            if self.tasks_sampled {
+                " (tasks were created faster than the harness follows them: creation sites were sampled)"
+            } else {
+                ""
+            }
         );
         for e in &self.harness_errors {
             let _ = writeln!(out, "  harness problem (the program was not affected): {e}");

@@ -248,7 +248,8 @@ def _task_name(task):
 class _LoopState(object):
     __slots__ = ("loop_ref", "tid", "running", "interval", "threshold", "next_due",
                  "handle", "samples", "sample_due", "new", "live", "beats", "hang_every",
-                 "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled")
+                 "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled",
+                 "factory", "over_budget")
 
     def __init__(self, loop):
         import weakref
@@ -274,6 +275,14 @@ class _LoopState(object):
         self.impl = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
         self.started = _mono()
         self.disabled = False
+        self.factory = None
+        self.over_budget = False
+
+
+# Creation sites recorded per heartbeat at most: a program that creates tasks
+# faster than this (thousands per second) gets sites for a sample of them, and
+# pays nothing for the rest.
+_SITE_BUDGET = 256
 
 
 def _make_task_factory(st):
@@ -286,10 +295,17 @@ def _make_task_factory(st):
     ref = _weakref
     stats = _stats
 
+    budget = _SITE_BUDGET
+
     def _task_factory(loop, coro, **kwargs):
         task = Task(coro, loop=loop, **kwargs)
         try:
             stats["created"] += 1
+            if len(new) >= budget:
+                # Task churn: stop paying for sites until the next beat.
+                st.over_budget = True
+                stats["sampled"] = True
+                loop.set_task_factory(None)
             f = _getframe(1)
             while f is not None:
                 code = f.f_code
@@ -438,6 +454,11 @@ def _beat(st):
         if _fault == "heartbeat":
             raise RuntimeError("fault injected by ASYNCDOCTOR_FAULT")
         _scan_new(st)
+        if st.over_budget:
+            st.over_budget = False
+            loop = st.loop_ref()
+            if loop is not None and loop.get_task_factory() is None:
+                loop.set_task_factory(st.factory)
         if st.beats % st.hang_every == 0:
             _prune(st)
             _hang_check(st, now)
@@ -536,8 +557,10 @@ def _on_loop_start(loop):
     if st.disabled:
         return
     st.running = True
+    if st.factory is None:
+        st.factory = _make_task_factory(st)
     if loop.get_task_factory() is None:
-        loop.set_task_factory(_make_task_factory(st))
+        loop.set_task_factory(st.factory)
     st.next_due = _mono() + st.interval
     st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
@@ -767,6 +790,7 @@ def _emit_stats():
                 pending += 1
     created = _stats["created"]
     _emit({"type": "stats", "created": created, "pending": pending,
+           "sampled": bool(_stats.get("sampled")),
            "finished": max(0, created - pending - _stats["destroyed"])})
 
 
