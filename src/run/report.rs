@@ -32,6 +32,10 @@ pub struct RunSummary {
     /// Some tasks were created too fast to follow: counts are lower bounds.
     pub tasks_sampled: bool,
     pub harness_errors: Vec<String>,
+    /// Problems seen with no frame of the program's own on the stack (e.g. a
+    /// ResourceWarning from a garbage collection inside the event loop).
+    pub unlocated: Vec<String>,
+    pub unlocated_count: usize,
     pub malformed: Vec<String>,
     pub malformed_count: usize,
 }
@@ -62,6 +66,8 @@ struct Builder {
     /// (code, file, line) already reported: one finding per place.
     seen: HashMap<(&'static str, String, u32), usize>,
     with_static: bool,
+    /// Findings with no frame of the program's own to point at.
+    unlocated: Vec<String>,
 }
 
 impl Builder {
@@ -132,6 +138,12 @@ impl Builder {
         message: String,
         related: Vec<Related>,
     ) {
+        if !frame.user {
+            // Never blame asyncio, the standard library, site-packages or the
+            // harness: without a frame of the program's own, say so in the summary.
+            self.unlocated.push(format!("{} {}", rule.code, message));
+            return;
+        }
         let key = (rule.code, frame.file.clone(), frame.line);
         if let Some(&i) = self.seen.get(&key) {
             // Same problem at the same place again: count it, keep one finding.
@@ -263,6 +275,7 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
         findings: Vec::new(),
         seen: HashMap::new(),
         with_static,
+        unlocated: Vec::new(),
     };
     let mut summary = RunSummary {
         malformed: collected.malformed.clone(),
@@ -583,6 +596,12 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
             "{unsampled} loop stall(s) could not be sampled (the blocking code held the GIL throughout)"
         ));
     }
+    let mut unlocated = std::mem::take(&mut b.unlocated);
+    let total = unlocated.len();
+    unlocated.sort();
+    unlocated.dedup();
+    summary.unlocated_count = total;
+    summary.unlocated = unlocated.into_iter().take(5).collect();
     (b.findings, summary)
 }
 
@@ -649,6 +668,16 @@ impl RunSummary {
                 ""
             }
         );
+        if self.unlocated_count > 0 {
+            let _ = writeln!(
+                out,
+                "  {} problem(s) seen with no line of the program's own to point at (set PYTHONTRACEMALLOC=5 for allocation sites):",
+                self.unlocated_count
+            );
+            for u in &self.unlocated {
+                let _ = writeln!(out, "    {u}");
+            }
+        }
         for e in &self.harness_errors {
             let _ = writeln!(out, "  harness problem (the program was not affected): {e}");
         }

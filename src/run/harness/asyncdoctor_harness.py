@@ -1154,13 +1154,15 @@ def _install_resource_capture():
                         if tb is not None:
                             for fr in tb:
                                 if _is_user(fr.filename):
-                                    alloc = {"file": fr.filename, "line": fr.lineno, "func": ""}
+                                    alloc = {"file": fr.filename, "line": fr.lineno, "func": "",
+                                             "user": True}
                                     break
                 except Exception:
                     pass
                 _emit({"type": "resource_warning", "message": str(msg.message),
                        "site": _site_of(_getframe(1)), "alloc": alloc,
-                       "warned_at": {"file": msg.filename, "line": msg.lineno, "func": ""}})
+                       "warned_at": {"file": msg.filename, "line": msg.lineno or 1, "func": "",
+                                     "user": _is_user(msg.filename)}})
                 if ours in warnings.filters:
                     action = _user_action(warnings, msg, ours)
                     if action == "error":
