@@ -248,3 +248,23 @@ fn task_churn_is_sampled_not_reported() {
     assert!(err.contains("at least"), "{err}");
     assert!(err.contains("creation sites were sampled"), "{err}");
 }
+
+#[test]
+fn forked_children_report_over_their_own_connection() {
+    skip_without_python!();
+    let r = run_fixture("forks.py");
+    let f = fixture("forks.py");
+    assert!(r.has("AD801", &f, 8), "{:?}", r.codes_at());
+    assert_eq!(String::from_utf8_lossy(&r.output.stdout), "exit 0\n");
+    assert!(!r.report.is_empty());
+}
+
+#[test]
+fn python_debug_turns_on_dev_mode_and_asyncio_debug() {
+    skip_without_python!();
+    let f = fixture("debug_flags.py");
+    let r = run_json(&["--python-debug"], &["python3", &f], &[]);
+    assert_eq!(String::from_utf8_lossy(&r.output.stdout), "True True\n");
+    let r = run_json(&[], &["python3", &f], &[]);
+    assert_eq!(String::from_utf8_lossy(&r.output.stdout), "False False\n");
+}

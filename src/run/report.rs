@@ -304,6 +304,7 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
     }
     let mut stalls_done: std::collections::HashSet<(String, u32)> = Default::default();
     let mut unsampled = 0usize;
+    let mut stats: HashMap<u32, (u64, u64, bool)> = HashMap::new();
     for m in &collected.messages {
         match &m.event {
             Event::Hello { python, .. } => summary.processes.push((m.pid, python.clone())),
@@ -580,9 +581,8 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                 finished,
                 sampled,
             } => {
-                summary.tasks_created += created;
-                summary.tasks_finished += finished;
-                summary.tasks_sampled |= sampled;
+                // Cumulative per process: the last one counts.
+                stats.insert(m.pid, (*created, *finished, *sampled));
             }
             Event::HarnessError { place, error } => {
                 summary
@@ -595,6 +595,11 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
         summary.harness_errors.push(format!(
             "{unsampled} loop stall(s) could not be sampled (the blocking code held the GIL throughout)"
         ));
+    }
+    for (created, finished, sampled) in stats.values() {
+        summary.tasks_created += created;
+        summary.tasks_finished += finished;
+        summary.tasks_sampled |= sampled;
     }
     let mut unlocated = std::mem::take(&mut b.unlocated);
     let total = unlocated.len();

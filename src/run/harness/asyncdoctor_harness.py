@@ -580,6 +580,7 @@ def _on_loop_stop(loop):
         st.handle = None
     _scan_new(st)
     _prune(st)
+    _emit_stats()  # cumulative; a process ended by os._exit never runs atexit
 
 
 def _wrap_set_running_loop(orig):
@@ -1287,8 +1288,9 @@ def install(here):
     except Exception:
         _sock = None
         return  # nobody to talk to: stay out of the way
-    _emit({"type": "hello", "ppid": os.getppid(), "python": sys.version.split()[0],
-           "executable": sys.executable, "argv": list(sys.argv)})
+    _hello()
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork)
     if "asyncio" in sys.modules:
         _patch_asyncio(sys.modules["asyncio"])
     else:
@@ -1307,6 +1309,33 @@ def install(here):
             sys.set_coroutine_origin_tracking_depth(16)
         except Exception:
             pass
+
+
+def _hello():
+    _emit({"type": "hello", "ppid": os.getppid(), "python": sys.version.split()[0],
+           "executable": sys.executable, "argv": list(sys.argv)})
+
+
+def _after_fork():
+    """A forked child (multiprocessing, os.fork) gets a connection of its own:
+    the inherited one belongs to the parent."""
+    global _sock, _send_lock, _watchdog_started, _control_started
+    try:
+        fd, _sock = _sock, None
+        del _queue[:]
+        _send_lock = threading.Lock()
+        _states.clear()  # the parent's loops do not run here
+        _watchdog_started = False
+        _control_started = False
+        if fd is not None:
+            os.close(fd)
+        path = os.environ.get("ASYNCDOCTOR_SOCKET")
+        if path:
+            _sock = _connect(path).detach()
+            _hello()
+    except BaseException as exc:
+        _sock = None
+        harness_error("fork", exc)
 
 
 @_guard("warnings")
