@@ -14,14 +14,22 @@ Mechanisms:
 - a heartbeat callback on each running loop plus a watchdog thread that samples
   the loop thread's stack with sys._current_frames() while it is late (AD801);
 - a task factory that creates the ordinary asyncio.Task and records the first
-  user frame as the creation site (AD803/AD804/AD806/AD809);
+  user frame (code object + instruction offset; the line is worked out only if
+  the task is reported) as the creation site, keeping only weak references
+  (AD803/AD804/AD806/AD809); under heavy task churn it records a sample of at
+  most _SITE_BUDGET tasks per heartbeat and steps aside until the next one;
 - the loop's exception handler path (destroyed pending, never retrieved);
 - warnings._warn_unawaited_coroutine (AD802) and a ResourceWarning capture that
   shows the warning only where the program's own filters would (AD805);
 - asyncio.runners._cancel_all_tasks / loop.close / atexit / SIGTERM (AD806);
 - a periodic progress check with the await graph and asyncio.Lock owners (AD807);
-- BaseEventLoop.call_soon/call_at called from a foreign thread (AD808);
-- tasks that were cancelled but finished without CancelledError (AD809, 3.11+).
+- BaseEventLoop.call_soon/call_at called from a foreign thread (AD808),
+  installed only once the program starts a thread;
+- tasks that were cancelled but finished without CancelledError (AD809, 3.11+),
+  seen when such a task is still referenced at a periodic check or loop stop
+  (no done-callbacks: they would show in the task's repr);
+- `asyncdoctor tasks PID`: a control socket in ASYNCDOCTOR_CONTROL_DIR that
+  answers with a snapshot of every loop's tasks.
 """
 
 import sys
