@@ -268,3 +268,31 @@ fn python_debug_turns_on_dev_mode_and_asyncio_debug() {
     let r = run_json(&[], &["python3", &f], &[]);
     assert_eq!(String::from_utf8_lossy(&r.output.stdout), "False False\n");
 }
+
+#[test]
+fn sarif_and_github_formats_carry_runtime_findings() {
+    skip_without_python!();
+    let f = fixture("ad802_never_awaited.py");
+    for (format, needle) in [
+        ("sarif", "\"ruleId\": \"AD802\""),
+        ("github", "::error"),
+        ("concise", "ad802_never_awaited.py:9:5: AD802"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("r");
+        let out = std::process::Command::new(bin())
+            .current_dir(root())
+            .args(["run", "--output-format", format, "--report"])
+            .arg(&report)
+            .args(["--", "python3", &f])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains(needle), "{format}: {text}");
+        if format == "sarif" {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["version"], "2.1.0");
+        }
+    }
+}

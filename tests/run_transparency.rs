@@ -321,3 +321,42 @@ fn tasks_pid_of_an_unwatched_process_is_an_error() {
     let out = Command::new(bin()).args(["tasks", "1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn virtualenv_and_its_sitecustomize_keep_working() {
+    skip_without_python!();
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    let made = Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&venv)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        eprintln!("venv module unavailable: skipped");
+        return;
+    }
+    let py = venv.join("bin").join("python");
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .unwrap();
+    let purelib = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    std::fs::write(
+        std::path::Path::new(&purelib).join("sitecustomize.py"),
+        "import builtins\nbuiltins.SITE_MARK = 'venv-site'\n",
+    )
+    .unwrap();
+    let f = fixture("venv_check.py");
+    let py = py.to_string_lossy().into_owned();
+    let cmd = [py.as_str(), f.as_str()];
+    let a = plain(&cmd, &root(), b"", &[]);
+    let b = under_run(&[], &cmd, b"", &[]);
+    assert_eq!(String::from_utf8_lossy(&a.stdout), "True venv-site\n");
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stderr, b.stderr);
+}
