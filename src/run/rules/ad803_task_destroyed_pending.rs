@@ -3,7 +3,9 @@ crate::declare_rule! {
     /// Reports a task that was garbage-collected while still pending (asyncio's `Task was
     /// destroyed but it is pending!`), at the line that created it. The creation site is
     /// recorded cheaply by a task factory that creates the ordinary `asyncio.Task`: task
-    /// names and reprs are unchanged.
+    /// names and reprs are unchanged. A program that creates thousands of tasks
+    /// per second gets creation sites for a sample of them; for the others the
+    /// finding points at the task's coroutine.
     ///
     /// ## Why is this bad?
     /// The event loop keeps only weak references to tasks. A task nobody references,

@@ -5,7 +5,9 @@ crate::declare_rule! {
     /// `asyncio.Lock`s held by one another or for each other, or every task waiting on
     /// a lock, event, queue or future with no timer or I/O left that could wake them.
     /// The finding shows the await graph: what each task waits on and which task holds
-    /// each `asyncio.Lock`.
+    /// each `asyncio.Lock`. The "nothing left that could wake them" case needs
+    /// the standard event loop (its timers and selector are inspected); on other
+    /// loops only lock cycles are reported.
     ///
     /// ## Why is this bad?
     /// A deadlocked asyncio program does not crash and uses no CPU; thread dumps show

@@ -3,7 +3,9 @@ crate::declare_rule! {
     /// Reports a call that schedules work on a running event loop (`loop.call_soon`,
     /// `call_later`, `call_at`, `create_task`, `Future.set_result` and everything built
     /// on them) made from a thread other than the loop's. Observed on the standard
-    /// event loop; uvloop's loop cannot be hooked cheaply.
+    /// event loop; uvloop's loop cannot be hooked cheaply. The check is
+    /// installed when the program starts its first thread (a pure-asyncio
+    /// program does not pay for it).
     ///
     /// ## Why is this bad?
     /// The loop's data structures are not thread-safe and the loop is not woken up: the

@@ -5,6 +5,12 @@ crate::declare_rule! {
     /// that asyncio keeps since Python 3.11 (`Task.cancelling()`), so it is not reported
     /// on 3.9 and 3.10.
     ///
+    /// The harness adds no done-callback to tasks (it would show in their
+    /// repr), so it checks finished tasks when it looks: at each heartbeat for
+    /// new tasks, about once a second for older ones, and when the loop stops.
+    /// A task that swallows its cancellation and is dropped by the program
+    /// between two looks is missed.
+    ///
     /// ## Why is this bad?
     /// `asyncio.timeout()`, `TaskGroup` and shutdown rely on cancellation reaching the
     /// task: a task that swallows it keeps running, and whoever cancelled it believes it
