@@ -296,3 +296,16 @@ fn sarif_and_github_formats_carry_runtime_findings() {
         }
     }
 }
+
+#[test]
+fn ad806_manual_loop_closed_with_a_pending_task() {
+    skip_without_python!();
+    let r = run_fixture("ad806_loop_closed.py");
+    let f = fixture("ad806_loop_closed.py");
+    assert!(r.has("AD806", &f, 9), "{:?}", r.codes_at());
+    assert!(
+        r.report.contains("the event loop was closed"),
+        "{}",
+        r.report
+    );
+}

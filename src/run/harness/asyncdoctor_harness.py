@@ -554,13 +554,43 @@ def _start_watchdog():
 # ---------------------------------------------------------------- loop start/stop
 
 
-def _on_loop_start(loop):
+def _state_for(loop):
     st = _states.get(id(loop))
     if st is None or st.loop_ref() is not loop:
+        for key, old in list(_states.items()):
+            if old.loop_ref() is None:
+                del _states[key]
         st = _LoopState(loop)
         _states[id(loop)] = st
         _emit({"type": "loop", "impl": st.impl})
         _install_exception_hook(loop)
+    return st
+
+
+def _on_loop_created(loop):
+    """Tasks created before the loop runs (asyncio.run's main task, manual
+    loops) get creation sites too."""
+    st = _state_for(loop)
+    if st.factory is None:
+        st.factory = _make_task_factory(st)
+    if loop.get_task_factory() is None:
+        loop.set_task_factory(st.factory)
+
+
+def _wrap_init(orig):
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        try:
+            _on_loop_created(self)
+        except BaseException as exc:
+            harness_error("loop_init", exc)
+    __init__.__wrapped__ = orig
+    __init__.__doc__ = orig.__doc__
+    return __init__
+
+
+def _on_loop_start(loop):
+    st = _state_for(loop)
     st.tid = _get_ident()
     if st.disabled:
         return
@@ -765,7 +795,7 @@ def _wrap_close(orig):
     def close(self):
         try:
             if not self.is_closed() and not self.is_running():
-                _pending_report(self, "loop closed")
+                _pending_report(self, "the event loop was closed")
         except BaseException as exc:
             harness_error("loop_close", exc)
         return orig(self)
@@ -781,7 +811,7 @@ def _at_exit():
         _prune(st)
         loop = st.loop_ref()
         if loop is not None and not loop.is_closed():
-            _pending_report(loop, "interpreter exit")
+            _pending_report(loop, "the interpreter exited")
     _emit_stats()
     _flush()
 
@@ -808,7 +838,7 @@ def _on_sigterm(signum, frame):
         for st in list(_states.values()):
             loop = st.loop_ref()
             if loop is not None and not loop.is_closed():
-                _pending_report(loop, "SIGTERM")
+                _pending_report(loop, "SIGTERM arrived")
         _emit_stats()
         _flush()
     except BaseException:
@@ -1201,6 +1231,7 @@ def _patch_asyncio(asyncio):
     base = asyncio.base_events.BaseEventLoop
     base.call_exception_handler = _wrap_call_exception_handler(base.call_exception_handler)
     base.close = _wrap_close(base.close)
+    base.__init__ = _wrap_init(base.__init__)
     if _threads_started:
         _enable_thread_check()
     runners = getattr(asyncio, "runners", None)
