@@ -309,3 +309,15 @@ fn ad806_manual_loop_closed_with_a_pending_task() {
         r.report
     );
 }
+
+#[test]
+fn python_dash_m_with_an_existing_pythonpath() {
+    skip_without_python!();
+    let r = run_json(
+        FAST,
+        &["python3", "-m", "pkgdemo"],
+        &[("PYTHONPATH", "tests/fixtures/run")],
+    );
+    let f = fixture("pkgdemo/__main__.py");
+    assert!(r.has("AD801", &f, 7), "{:?} {:?}", r.codes_at(), r.output);
+}
