@@ -98,6 +98,15 @@ fn signal_roundtrip(sig: i32) -> (Option<i32>, String, String) {
 }
 
 fn signal_roundtrip_with(program: &str, sig: i32) -> (Option<i32>, String, String) {
+    signal_after(program, sig, &[], Duration::ZERO)
+}
+
+fn signal_after(
+    program: &str,
+    sig: i32,
+    opts: &[&str],
+    delay: Duration,
+) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.txt");
     let mut child = Command::new(bin())
@@ -107,6 +116,7 @@ fn signal_roundtrip_with(program: &str, sig: i32) -> (Option<i32>, String, Strin
         .arg("concise")
         .arg("--report")
         .arg(&report)
+        .args(opts)
         .args(["--", "python3", &fixture(program)])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -117,6 +127,7 @@ fn signal_roundtrip_with(program: &str, sig: i32) -> (Option<i32>, String, Strin
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
     assert_eq!(line.trim(), "ready");
+    std::thread::sleep(delay);
     // SAFETY: kill(2) on our own child.
     unsafe {
         libc_kill(child.id() as i32, sig);
@@ -359,4 +370,21 @@ fn virtualenv_and_its_sitecustomize_keep_working() {
     assert_eq!(String::from_utf8_lossy(&a.stdout), "True venv-site\n");
     assert_eq!(a.stdout, b.stdout);
     assert_eq!(a.stderr, b.stderr);
+}
+
+#[test]
+fn ad807_a_forgotten_event_with_nothing_left_to_wake_it() {
+    skip_without_python!();
+    let (code, _, report) = signal_after(
+        "ad807_forgotten_event.py",
+        15,
+        &["--hang-threshold", "1s"],
+        Duration::from_millis(2500),
+    );
+    assert_eq!(code, Some(128 + 15));
+    assert!(
+        report.contains("ad807_forgotten_event.py:7:5: AD807"),
+        "{report}"
+    );
+    assert!(report.contains("Event.wait()"), "{report}");
 }

@@ -518,7 +518,7 @@ pub fn build(collected: &Collected, cwd: &Path, with_static: bool) -> (Vec<Findi
                 let what = if *deadlock {
                     "deadlock"
                 } else {
-                    "nothing left that could wake them"
+                    "no timer, I/O or other thread left that could wake them"
                 };
                 b.push(
                     &HANG,

@@ -1044,7 +1044,7 @@ def _hang_check(st, now):
     cycle = _find_cycle(waits)
     stuck = any(k in ("lock", "event", "condition", "semaphore", "queue", "barrier", "future")
                 for k, _, _ in waits.values())
-    if not cycle and not (stuck and not _loop_can_wake(loop)):
+    if not cycle and not (stuck and not _loop_can_wake(loop) and not _other_threads(st.tid)):
         return
     st.hang_reported = True
     out = []
@@ -1059,6 +1059,18 @@ def _hang_check(st, now):
         out.append(d)
     _emit({"type": "hang", "idle_ms": int((now - st.idle_since) * 1000),
            "deadlock": bool(cycle), "tasks": out})
+
+
+def _other_threads(loop_tid):
+    """Threads of the program (not ours, not the loop's) that could still wake
+    the loop with call_soon_threadsafe: then an idle loop is not a hang."""
+    for t in threading.enumerate():
+        if t.ident == loop_tid or t.name in ("asyncdoctor-watchdog", "asyncdoctor-control"):
+            continue
+        if t is threading.main_thread() and not t.is_alive():
+            continue
+        return True
+    return False
 
 
 def _find_cycle(waits):
