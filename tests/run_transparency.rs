@@ -221,6 +221,8 @@ fn a_failing_harness_never_disturbs_the_program() {
         &[
             bin(),
             "run",
+            "--block-threshold",
+            "2s",
             "--output-format",
             "concise",
             "--report",
