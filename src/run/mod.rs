@@ -5,9 +5,11 @@
 //! The harness is a Python file kept in this repository
 //! (`harness/asyncdoctor_harness.py`, loaded by a `sitecustomize.py` shim that
 //! chains to any existing one), embedded in the binary and written at run time
-//! to a private temp dir put first on the program's `PYTHONPATH`. Every Python
-//! process of the command (children included) connects to a Unix socket in
-//! that dir and sends versioned JSON lines ([`protocol`]), validated here.
+//! to a per-user, per-version directory (`$TMPDIR/asyncdoctor-UID/harness-HASH`,
+//! mode 0700, so Python can cache its bytecode; or this run's private temp dir)
+//! put first on the program's `PYTHONPATH`. Every Python process of the command
+//! (children included) connects to a Unix socket in this run's private temp dir
+//! and sends versioned JSON lines ([`protocol`]), validated here.
 //! The program's stdin, stdout and stderr are inherited, never piped through us.
 
 pub mod child;
@@ -89,14 +91,48 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The private directory with the harness and the channel socket.
+/// The private directory for this run's channel socket.
 fn prepare_dir() -> std::io::Result<tempfile::TempDir> {
     // tempfile creates the directory with mode 0700: only we (and the
     // program, which runs as us) can reach the socket.
-    let dir = tempfile::Builder::new().prefix("asyncdoctor-").tempdir()?;
-    std::fs::write(dir.path().join("asyncdoctor_harness.py"), HARNESS_PY)?;
-    std::fs::write(dir.path().join("sitecustomize.py"), SITECUSTOMIZE_PY)?;
-    Ok(dir)
+    tempfile::Builder::new().prefix("asyncdoctor-").tempdir()
+}
+
+fn write_harness(dir: &std::path::Path) -> std::io::Result<()> {
+    for (name, text) in [
+        ("asyncdoctor_harness.py", HARNESS_PY),
+        ("sitecustomize.py", SITECUSTOMIZE_PY),
+    ] {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t == text) {
+            continue;
+        }
+        // Atomically: a concurrent run never sees half a file.
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
+/// Where the harness files go: a per-version directory inside the per-user
+/// control directory (so Python can cache their bytecode across runs), or
+/// this run's private directory when that is not available.
+fn harness_dir(private: &std::path::Path) -> std::io::Result<PathBuf> {
+    if let Some(control) = ensure_control_dir() {
+        // FNV-1a of the embedded files: one directory per harness version.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in HARNESS_PY.bytes().chain(SITECUSTOMIZE_PY.bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        let dir = control.join(format!("harness-{h:016x}"));
+        let made = std::fs::create_dir(&dir);
+        if (made.is_ok() || dir.is_dir()) && write_harness(&dir).is_ok() {
+            return Ok(dir);
+        }
+    }
+    write_harness(private)?;
+    Ok(private.to_path_buf())
 }
 
 /// A directory only we can use, shared by every run: `tasks PID` looks there.
@@ -126,6 +162,10 @@ pub fn main(args: RunArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return fail(format!("cannot prepare the harness: {e}")),
     };
+    let harness = match harness_dir(dir.path()) {
+        Ok(h) => h,
+        Err(e) => return fail(format!("cannot write the harness: {e}")),
+    };
     let socket = dir.path().join("events.sock");
     let collector = match collect::Collector::start(&socket) {
         Ok(c) => c,
@@ -138,7 +178,7 @@ pub fn main(args: RunArgs) -> ExitCode {
 
     let mut cmd = Command::new(&args.command[0]);
     cmd.args(&args.command[1..]);
-    let mut pythonpath = std::ffi::OsString::from(dir.path());
+    let mut pythonpath = std::ffi::OsString::from(&harness);
     if let Some(existing) = std::env::var_os("PYTHONPATH").filter(|p| !p.is_empty()) {
         pythonpath.push(":");
         pythonpath.push(existing);
@@ -175,6 +215,7 @@ pub fn main(args: RunArgs) -> ExitCode {
     };
     let ending = child::Ending::from_status(status);
     let collected = collector.finish(Duration::from_secs(2));
+    remove_stale_control_sockets(&collected);
 
     let (mut findings, summary) = report::build(&collected, &cwd, !args.no_static);
     crate::diagnostics::sort_findings(&mut findings);
@@ -201,6 +242,21 @@ pub fn main(args: RunArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::from(ending.exit_code())
+    }
+}
+
+/// A process that died without running its atexit handlers (a signal,
+/// `os._exit`) leaves its control socket behind: remove those of our
+/// processes that are gone.
+fn remove_stale_control_sockets(collected: &collect::Collected) {
+    let dir = control_dir();
+    for m in &collected.messages {
+        if let protocol::Event::Hello { .. } = m.event {
+            let pid = nix::unistd::Pid::from_raw(m.pid as i32);
+            if nix::sys::signal::kill(pid, None) == Err(nix::errno::Errno::ESRCH) {
+                let _ = std::fs::remove_file(dir.join(format!("{}.sock", m.pid)));
+            }
+        }
     }
 }
 

@@ -96,7 +96,11 @@ const STALLING: &[&str] = &[
 
 pub fn run_fixture(name: &str) -> RunResult {
     let f = fixture(name);
-    let opts = if STALLING.contains(&name) { FAST } else { QUIET };
+    let opts = if STALLING.contains(&name) {
+        FAST
+    } else {
+        QUIET
+    };
     run_json(opts, &["python3", &f], &[])
 }
 
