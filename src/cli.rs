@@ -41,6 +41,8 @@ enum Command {
     Explain(crate::explain::ExplainArgs),
     /// Run a Python program under the runtime harness and report what happened.
     Run(crate::run::RunArgs),
+    /// Show the live task tree of a program started under `asyncdoctor run`.
+    Tasks(crate::run::TasksArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -109,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::Rules { output_format } => list_rules(output_format),
         Command::Explain(args) => crate::explain::main(args),
         Command::Run(args) => crate::run::main(args),
+        Command::Tasks(args) => crate::run::tasks_main(args),
     }
 }
 

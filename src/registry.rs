@@ -4,6 +4,7 @@
 //! documentation shown by `asyncdoctor rule CODE`.
 
 use crate::check::rules;
+use crate::run::rules as runtime;
 
 /// Where a rule's findings come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -143,6 +144,15 @@ pub static ALL_RULES: &[&RuleMeta] = &[
     &rules::ad602_client_per_request::CLIENT_PER_REQUEST,
     &rules::ad701_loop_closed_with_pending_tasks::LOOP_CLOSED_WITH_PENDING_TASKS,
     &rules::ad702_shutdown_gather_raises::SHUTDOWN_GATHER_RAISES,
+    &runtime::ad801_loop_blocked::LOOP_BLOCKED,
+    &runtime::ad802_coroutine_never_awaited::COROUTINE_NEVER_AWAITED,
+    &runtime::ad803_task_destroyed_pending::TASK_DESTROYED_PENDING,
+    &runtime::ad804_task_exception_never_retrieved::TASK_EXCEPTION_NEVER_RETRIEVED,
+    &runtime::ad805_resource_unclosed::RESOURCE_UNCLOSED,
+    &runtime::ad806_tasks_pending_at_exit::TASKS_PENDING_AT_EXIT,
+    &runtime::ad807_hang::HANG,
+    &runtime::ad808_thread_unsafe_loop_call::THREAD_UNSAFE_LOOP_CALL,
+    &runtime::ad809_cancellation_swallowed_at_runtime::CANCELLATION_SWALLOWED_AT_RUNTIME,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
