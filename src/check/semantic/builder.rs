@@ -51,6 +51,24 @@ pub fn build<'a>(
     model
 }
 
+/// Records one binding site. `x = None` placeholders do not change what a
+/// name is; a name bound in too many places is not followed.
+fn add_site<'a>(b: &mut Binding<'a>, site: Site<'a>) {
+    if let Site::Value(_, value) = site
+        && is_none_literal(value)
+    {
+        return;
+    }
+    b.other_sites = b.other_sites.saturating_add(1);
+    if b.site.is_none() {
+        b.site = Some(site);
+    } else if b.more_sites.len() < MAX_SITES {
+        b.more_sites.push(site);
+    } else {
+        b.more_sites.push(Site::Opaque);
+    }
+}
+
 /// Names bound in more places than this are not followed.
 const MAX_SITES: usize = 4;
 
@@ -153,20 +171,7 @@ impl<'a> Builder<'a> {
     }
 
     fn bind_site(&mut self, name: &'a str, site: Site<'a>) {
-        let b = self.binding(name);
-        if let Site::Value(_, value) = site
-            && is_none_literal(value)
-        {
-            return; // `x = None` placeholders do not change what x is
-        }
-        b.other_sites = b.other_sites.saturating_add(1);
-        if b.site.is_none() {
-            b.site = Some(site);
-        } else if b.more_sites.len() < MAX_SITES {
-            b.more_sites.push(site);
-        } else {
-            b.more_sites.push(Site::Opaque); // too many to follow: unknown
-        }
+        add_site(self.binding(name), site);
     }
 
     /// The class whose instance `name` is, when `name` is the current method's
@@ -182,23 +187,11 @@ impl<'a> Builder<'a> {
     }
 
     fn bind_self_attr(&mut self, class: ScopeId, attr: &'a str, site: Site<'a>) {
-        if let Site::Value(_, value) = site
-            && is_none_literal(value)
-        {
-            return;
-        }
         let b = self.scopes[class.0 as usize]
             .self_attrs
             .entry(attr)
             .or_insert_with(Binding::new);
-        b.other_sites = b.other_sites.saturating_add(1);
-        if b.site.is_none() {
-            b.site = Some(site);
-        } else if b.more_sites.len() < MAX_SITES {
-            b.more_sites.push(site);
-        } else {
-            b.more_sites.push(Site::Opaque); // too many to follow: unknown
-        }
+        add_site(b, site);
     }
 
     /// Binds an assignment target. `value` is the assigned expression when the

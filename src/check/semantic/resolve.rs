@@ -158,22 +158,7 @@ impl<'m, 'a> Resolver<'m, 'a> {
     /// class (`requests.get`, `sqlite3.connect`), or a method on a receiver of
     /// known type (`sqlite3.Connection.execute`).
     pub fn call_target(&self, scope: ScopeId, call: &ast::ExprCall, buf: &mut String) -> bool {
-        if self.qualified_name(scope, &call.func, buf) {
-            return true;
-        }
-        let Expr::Attribute(attr) = &*call.func else {
-            return false;
-        };
-        match self.type_of(scope, &attr.value, 0) {
-            Some(ty) => {
-                buf.clear();
-                buf.push_str(ty);
-                buf.push('.');
-                buf.push_str(attr.attr.as_str());
-                true
-            }
-            None => false,
-        }
+        self.qualified_name(scope, &call.func, buf) || self.typed_method_target(scope, call, buf)
     }
 
     /// A method on a receiver of known type: `sqlite3.Connection.execute`.
