@@ -89,7 +89,14 @@ pub struct Locator {
     run: Option<RunContext>,
     files: HashMap<PathBuf, Option<FileInfo>>,
     project: Option<Vec<PathBuf>>,
+    /// `check` over the whole project under the root (per-file and
+    /// project-wide rules), by canonical path; computed on first use.
+    checked: Option<HashMap<PathBuf, Vec<crate::diagnostics::Diagnostic>>>,
 }
+
+/// Projects larger than this are checked file by file (per-file rules only):
+/// `explain` must stay quick when pointed at a huge tree.
+const MAX_PROJECT_FILES: usize = 20_000;
 
 impl Locator {
     pub fn new(root: &Path) -> Locator {
@@ -105,7 +112,37 @@ impl Locator {
             run,
             files: HashMap::new(),
             project: None,
+            checked: None,
         }
+    }
+
+    /// Runs `check` once over the project so findings that need the whole
+    /// project (AD101, AD201, AD508, ...) can be shown too.
+    fn checked_project(&mut self) -> &HashMap<PathBuf, Vec<crate::diagnostics::Diagnostic>> {
+        if self.checked.is_none() {
+            let mut map = HashMap::new();
+            if let Some(settings) = &self.settings {
+                let excludes =
+                    crate::check::discovery::Excludes::new(&settings.exclude, &settings.root);
+                let mut files = Vec::new();
+                let mut problems = Vec::new();
+                crate::check::discovery::walk(&self.root, &excludes, &mut files, &mut problems);
+                if files.len() <= MAX_PROJECT_FILES {
+                    let sources = crate::check::discovery::with_module_names(files);
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        crate::check::check_files(&sources, settings, &self.root, &|| {})
+                    }));
+                    if let Ok(run) = run {
+                        for f in run.files {
+                            let key = f.path.canonicalize().unwrap_or(f.path);
+                            map.insert(key, f.diagnostics);
+                        }
+                    }
+                }
+            }
+            self.checked = Some(map);
+        }
+        self.checked.as_ref().expect("computed above")
     }
 
     /// The project file a path printed in the input refers to.
@@ -136,13 +173,18 @@ impl Locator {
 
     fn info(&mut self, path: &Path) -> Option<&FileInfo> {
         if !self.files.contains_key(path) {
-            let info = self.load(path);
+            let project = self.checked_project().get(path).cloned();
+            let info = self.load(path, project);
             self.files.insert(path.to_path_buf(), info);
         }
         self.files.get(path).and_then(|i| i.as_ref())
     }
 
-    fn load(&self, path: &Path) -> Option<FileInfo> {
+    fn load(
+        &self,
+        path: &Path,
+        project: Option<Vec<crate::diagnostics::Diagnostic>>,
+    ) -> Option<FileInfo> {
         let source = crate::check::source::read_source(path).ok()?;
         let index = LineIndex::new(&source);
         let parsed = crate::check::parse::parse_python(&source);
@@ -155,10 +197,16 @@ impl Locator {
         let mut diagnostics = Vec::new();
         if let (Some(settings), Some(run)) = (&self.settings, &self.run) {
             let rules = settings.rules_for(path);
-            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                crate::check::check_source(&source, None, false, rules, run)
-            }))
-            .unwrap_or_default();
+            let checked_whole_project = self.checked.as_ref().is_some_and(|m| !m.is_empty());
+            let found = match project {
+                Some(found) => found,
+                // Checked with the project and nothing found: nothing to show.
+                None if checked_whole_project => Vec::new(),
+                None => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    crate::check::check_source(&source, None, false, rules, run)
+                }))
+                .unwrap_or_default(),
+            };
             for d in found {
                 let loc = index.location(&source, d.range.start());
                 diagnostics.push((
