@@ -169,8 +169,12 @@ impl<'m, 'a> Checker<'m, 'a> {
         self.is_notebook
     }
 
-    pub(crate) fn target(&self) -> &str {
-        &self.target
+    pub(crate) fn take_target(&mut self) -> String {
+        std::mem::take(&mut self.target)
+    }
+
+    pub(crate) fn restore_target(&mut self, target: String) {
+        self.target = target;
     }
 
     /// Records a project function used as a value (a callback).

@@ -75,8 +75,19 @@ fn receiver_name(expr: &Expr) -> Option<&str> {
 }
 
 /// Per-call facts once the call's target is resolved (`checker.target()`).
-pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by_import: bool) {
-    let target = checker.target().to_string();
+pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, by_import: bool) {
+    // Borrowed out of the checker (no copy per call) and put back after.
+    let target = checker.take_target();
+    resolved_call(checker, call, by_import, &target);
+    checker.restore_target(target);
+}
+
+fn resolved_call(
+    checker: &mut Checker<'_, '_>,
+    call: &ast::ExprCall,
+    _by_import: bool,
+    target: &str,
+) {
     let in_async = checker.in_async_context();
     let in_function = checker.summary.current_index() != 0;
 
@@ -103,7 +114,7 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
 
     // AD101: starting a loop inside one.
     let starts_loop = matches!(
-        target.as_str(),
+        target,
         "asyncio.run"
             | "asyncio.Runner.run"
             | "asyncio.AbstractEventLoop.run_until_complete"
@@ -115,7 +126,7 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
         _ => false,
     };
     if starts_loop {
-        let shown = shown_call(checker, call);
+        let shown = shown_call(checker, call, target);
         if checker.is_notebook() && !in_function && !in_async {
             // IPython runs the kernel's event loop already.
             checker.report(
@@ -164,8 +175,8 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
                 .thread_unsafe_calls
                 .push((call.range(), "signal.signal()".into(), true));
         }
-    } else if in_function && !in_async && THREAD_UNSAFE.contains(&target.as_str()) {
-        let shown = shown_call(checker, call);
+    } else if in_function && !in_async && THREAD_UNSAFE.contains(&target) {
+        let shown = shown_call(checker, call, target);
         checker
             .summary
             .current()
@@ -176,10 +187,10 @@ pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, _by
 }
 
 /// The call as written (`loop.call_soon()`), shortened when long.
-fn shown_call(checker: &Checker<'_, '_>, call: &ast::ExprCall) -> String {
+fn shown_call(checker: &Checker<'_, '_>, call: &ast::ExprCall, target: &str) -> String {
     let written = checker.source_text(call.func.range());
     if written.is_empty() || written.len() > 60 || written.contains('\n') {
-        let t = checker.target();
+        let t = target;
         format!("{}()", t.strip_prefix("builtins.").unwrap_or(t))
     } else {
         format!("{written}()")
