@@ -92,7 +92,7 @@ fn resolved_call(
     let in_function = checker.summary.current_index() != 0;
 
     // Thread entry points (AD103/AD104, and AD101's "runs in a thread").
-    let entry = thread_entry_argument(&target, call).or_else(|| {
+    let entry = thread_entry_argument(target, call).or_else(|| {
         // `loop.run_in_executor(ex, f)` on a receiver of unknown type.
         match &*call.func {
             Expr::Attribute(a) if a.attr.as_str() == "run_in_executor" => {
