@@ -199,29 +199,12 @@ def _coro_def(coro):
 
 def _await_chain(task):
     """The coroutine frames a task is suspended in, outermost first."""
-    chain = []
-    try:
-        obj = task.get_coro()
-    except Exception:
-        return chain
-    depth = 0
-    while obj is not None and depth < 64:
-        depth += 1
-        frame = (getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
-                 or getattr(obj, "ag_frame", None))
-        if frame is not None:
-            chain.append(_frame_info(frame))
-        nxt = getattr(obj, "cr_await", None)
-        if nxt is None:
-            nxt = getattr(obj, "gi_yieldfrom", None)
-        if nxt is None:
-            nxt = getattr(obj, "ag_await", None)
-        obj = nxt
-    return chain
+    return [_frame_info(frame) for frame in _chain_frames(task)]
 
 
 def _chain_frames(task):
-    """Like _await_chain, but the frame objects (for the innermost one's locals)."""
+    """The frame objects of a task's await chain, outermost first (the
+    innermost one's locals show what it waits on)."""
     frames = []
     try:
         obj = task.get_coro()
