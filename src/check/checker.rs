@@ -387,11 +387,9 @@ fn handler_catches_blocking_io_error(handler: &ast::ExceptHandler) -> bool {
             "BlockingIOError" | "SSLWantReadError" | "SSLWantWriteError"
         )
     };
-    match h.type_.as_deref() {
-        Some(Expr::Tuple(t)) => t.elts.iter().any(is_nonblocking_error),
-        Some(e) => is_nonblocking_error(e),
-        None => false,
-    }
+    h.type_
+        .as_deref()
+        .is_some_and(|ty| tasks::caught_types(ty).iter().any(is_nonblocking_error))
 }
 
 /// How a receiver type reads in a message.

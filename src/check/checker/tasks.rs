@@ -1390,12 +1390,9 @@ impl<'m, 'a> Checker<'m, 'a> {
             let Some(ty) = &h.type_ else {
                 continue;
             };
-            let elements: Vec<&Expr> = match &**ty {
-                Expr::Tuple(t) => t.elts.iter().collect(),
-                other => vec![other],
-            };
+            let elements = caught_types(ty);
             let mut plain = true;
-            for e in &elements {
+            for e in elements {
                 // `_ExceptionGroup = get_exception_group()`: a variable may hold a group type.
                 if let Expr::Name(n) = e {
                     let variable = self
@@ -1505,11 +1502,8 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let Some(ty) = h.type_.as_deref() else {
                     return true;
                 };
-                let elements: Vec<&Expr> = match ty {
-                    Expr::Tuple(t) => t.elts.iter().collect(),
-                    other => vec![other],
-                };
-                elements.into_iter().any(|e| {
+                let elements = caught_types(ty);
+                elements.iter().any(|e| {
                     self.resolves_to_any(
                         e,
                         &[
@@ -1530,10 +1524,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         let import_shim = try_stmt.handlers.iter().any(|h| {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             h.type_.as_deref().is_some_and(|t| {
-                let names: Vec<&Expr> = match t {
-                    Expr::Tuple(t) => t.elts.iter().collect(),
-                    other => vec![other],
-                };
+                let names = caught_types(t);
                 names.iter().any(|e| {
                     matches!(e, Expr::Name(n) if matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "AttributeError"))
                 })
@@ -1560,10 +1551,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             let carries_on = try_stmt.handlers.iter().any(|h| {
                 let ast::ExceptHandler::ExceptHandler(h) = h;
                 let only_base_errors = h.type_.as_deref().is_some_and(|t| {
-                    let elements: Vec<&Expr> = match t {
-                        Expr::Tuple(t) => t.elts.iter().collect(),
-                        other => vec![other],
-                    };
+                    let elements = caught_types(t);
                     elements.iter().all(|e| {
                         let name = match e {
                             Expr::Name(n) => n.id.as_str(),
@@ -1619,10 +1607,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         let Some(ty) = &h.type_ else {
             return;
         };
-        let elements: Vec<&Expr> = match &**ty {
-            Expr::Tuple(t) => t.elts.iter().collect(),
-            other => vec![other],
-        };
+        let elements = caught_types(ty);
         let mut wrong = None;
         for e in elements {
             if !self.resolve_into_buf(e) {
@@ -1654,10 +1639,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         let Some(ty) = ty else {
             return Some("A bare `except:`");
         };
-        let elements: Vec<&Expr> = match ty {
-            Expr::Tuple(t) => t.elts.iter().collect(),
-            other => vec![other],
-        };
+        let elements = caught_types(ty);
         for e in elements {
             if !self.resolve_into_buf(e) {
                 continue;
@@ -1891,4 +1873,13 @@ fn returns_exceptions(call: &ast::ExprCall) -> bool {
     call.arguments
         .find_keyword("return_exceptions")
         .is_some_and(|k| matches!(&k.value, Expr::BooleanLiteral(b) if b.value))
+}
+
+/// The classes an `except` clause names: the elements of a tuple, or the one
+/// expression (no allocation).
+pub(crate) fn caught_types(ty: &Expr) -> &[Expr] {
+    match ty {
+        Expr::Tuple(t) => &t.elts,
+        other => std::slice::from_ref(other),
+    }
 }
