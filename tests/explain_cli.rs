@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+mod explain_support;
 use serde_json::Value;
 
 fn explain() -> Command {
@@ -45,31 +47,7 @@ fn list_names_every_spec_id() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    for id in [
-        "loop-already-running",
-        "no-current-event-loop",
-        "task-destroyed-pending",
-        "coroutine-never-awaited",
-        "not-awaitable",
-        "coroutine-reused",
-        "timeout",
-        "cancelled",
-        "loop-blocked",
-        "gather-swallowed",
-        "pool-exhausted",
-        "exception-never-retrieved",
-        "unclosed-resource",
-        "exception-group",
-        "async-for-sync-iterable",
-        "context-manager-mismatch",
-        "await-outside-async",
-        "different-loop",
-        "loop-closed",
-        "thread-unsafe-call",
-        "signal-off-main-thread",
-        "task-reentered",
-        "timeout-outside-task",
-    ] {
+    for id in explain_support::SPEC_IDS {
         assert!(text.lines().any(|l| l.starts_with(id)), "{id} not listed");
     }
 }

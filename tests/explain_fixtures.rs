@@ -8,6 +8,8 @@ use std::path::Path;
 
 use asyncdoctor::explain::analyze::analyze;
 
+mod explain_support;
+
 #[derive(serde::Deserialize)]
 struct Cases {
     case: Vec<Case>,
@@ -82,31 +84,7 @@ fn every_fixture_finds_exactly_its_ids() {
 
 #[test]
 fn every_spec_id_has_fixtures() {
-    let spec_ids = [
-        "loop-already-running",
-        "no-current-event-loop",
-        "task-destroyed-pending",
-        "coroutine-never-awaited",
-        "not-awaitable",
-        "coroutine-reused",
-        "timeout",
-        "cancelled",
-        "loop-blocked",
-        "gather-swallowed",
-        "pool-exhausted",
-        "exception-never-retrieved",
-        "unclosed-resource",
-        "exception-group",
-        "async-for-sync-iterable",
-        "context-manager-mismatch",
-        "await-outside-async",
-        "different-loop",
-        "loop-closed",
-        "thread-unsafe-call",
-        "signal-off-main-thread",
-        "task-reentered",
-        "timeout-outside-task",
-    ];
+    let spec_ids = explain_support::SPEC_IDS;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/explain");
     for id in spec_ids {
         assert!(
