@@ -13,6 +13,11 @@ fn explain() -> Command {
     c
 }
 
+/// Runs a command that must succeed; its standard output.
+fn ok_stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -39,14 +44,8 @@ fn ids(v: &Value) -> Vec<String> {
 
 #[test]
 fn list_names_every_spec_id() {
-    let out = explain()
-        .arg("--list")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let out = ok_stdout(explain().arg("--list"));
+    let text = out;
     for id in explain_support::SPEC_IDS {
         assert!(text.lines().any(|l| l.starts_with(id)), "{id} not listed");
     }
@@ -54,14 +53,8 @@ fn list_names_every_spec_id() {
 
 #[test]
 fn id_prints_one_entry_and_unknown_id_is_a_usage_error() {
-    let out = explain()
-        .args(["--id", "task-destroyed-pending"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let out = ok_stdout(explain().args(["--id", "task-destroyed-pending"]));
+    let text = out;
     assert!(text.contains("A task was destroyed while still pending"));
     assert!(text.contains("## Fix"));
     explain().args(["--id", "no-such-id"]).assert().code(2);
@@ -69,62 +62,38 @@ fn id_prints_one_entry_and_unknown_id_is_a_usage_error() {
 
 #[test]
 fn text_with_no_async_problem() {
-    let out = explain()
-        .args(["--text", "Traceback (most recent call last):\n  File \"h.py\", line 3, in handle\n    x = d['k']\nKeyError: 'k'\n"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(out).unwrap().trim(),
-        "no known asyncio problem found"
-    );
+    let out = ok_stdout(explain()
+        .args(["--text", "Traceback (most recent call last):\n  File \"h.py\", line 3, in handle\n    x = d['k']\nKeyError: 'k'\n"]));
+    assert_eq!(out.trim(), "no known asyncio problem found");
 }
 
 #[test]
 fn empty_stdin_finds_nothing() {
-    let out = explain()
-        .arg("-")
-        .write_stdin("")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(out).unwrap().trim(),
-        "no known asyncio problem found"
-    );
+    let out = ok_stdout(explain().arg("-").write_stdin(""));
+    assert_eq!(out.trim(), "no known asyncio problem found");
 }
 
 #[test]
 fn piped_stdin_without_dash() {
     let input =
         std::fs::read(fixture("explain/loop-closed/windows_proactor_del_py39.txt")).unwrap();
-    let out = explain()
-        .args(["--output-format", "json", "--no-locate"])
-        .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(ids(&json_of(&out)), ["loop-closed"]);
+    let out = ok_stdout(
+        explain()
+            .args(["--output-format", "json", "--no-locate"])
+            .write_stdin(input),
+    );
+    assert_eq!(ids(&json_of(out.as_bytes())), ["loop-closed"]);
 }
 
 #[test]
 fn json_has_the_documented_shape() {
-    let out = explain()
-        .arg(fixture("explain/timeout/wait_for_py310.txt"))
-        .args(["--output-format", "json"])
-        .current_dir(project())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let out = ok_stdout(
+        explain()
+            .arg(fixture("explain/timeout/wait_for_py310.txt"))
+            .args(["--output-format", "json"])
+            .current_dir(project()),
+    );
+    let v = json_of(out.as_bytes());
     let obj = v.as_object().unwrap();
     assert_eq!(obj.keys().collect::<Vec<_>>(), ["findings"]);
     let f = &v["findings"][0];
@@ -157,15 +126,12 @@ fn json_has_the_documented_shape() {
 
 #[test]
 fn timeout_fix_on_3_12_says_builtin_timeout_error() {
-    let out = explain()
-        .arg(fixture("explain/timeout/timeout_cm_chained_py312.txt"))
-        .args(["--output-format", "json", "--no-locate"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let out = ok_stdout(
+        explain()
+            .arg(fixture("explain/timeout/timeout_cm_chained_py312.txt"))
+            .args(["--output-format", "json", "--no-locate"]),
+    );
+    let v = json_of(out.as_bytes());
     assert_eq!(ids(&v), ["timeout"]);
     assert!(
         v["findings"][0]["fix"]
@@ -203,16 +169,10 @@ fn missing_file_is_an_error() {
 
 #[test]
 fn human_output_is_plain_when_not_a_terminal() {
-    let out = explain()
-        .arg(fixture(
-            "explain/loop-already-running/jupyter_asyncio_run_ipython8.txt",
-        ))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let out = ok_stdout(explain().arg(fixture(
+        "explain/loop-already-running/jupyter_asyncio_run_ipython8.txt",
+    )));
+    let text = out;
     assert!(!text.contains('\x1b'), "colour codes in piped output");
     assert!(text.contains("loop-already-running: "));
     // The diagnosis knows it ran in a notebook.
@@ -225,32 +185,13 @@ fn human_output_is_plain_when_not_a_terminal() {
 #[test]
 fn binary_garbage_and_a_huge_line_find_nothing() {
     let garbage = std::fs::read(fixture("explain/_negative/binary_garbage.bin")).unwrap();
-    let out = explain()
-        .arg("-")
-        .write_stdin(garbage)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(out).unwrap().trim(),
-        "no known asyncio problem found"
-    );
+    let out = ok_stdout(explain().arg("-").write_stdin(garbage));
+    assert_eq!(out.trim(), "no known asyncio problem found");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.log");
     std::fs::write(&path, vec![b'z'; 10 * 1024 * 1024]).unwrap();
-    let out = explain()
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        String::from_utf8(out).unwrap().trim(),
-        "no known asyncio problem found"
-    );
+    let out = ok_stdout(explain().arg(&path));
+    assert_eq!(out.trim(), "no known asyncio problem found");
 }
 
 // ---- pointing at the code (fixture project: tests/fixtures/explain_project)
@@ -266,17 +207,14 @@ TimeoutError
 ";
 
 fn located(input: &str, root: &Path) -> Value {
-    let out = explain()
-        .args(["--output-format", "json", "--root"])
-        .arg(root)
-        .arg("-")
-        .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    json_of(&out)
+    let out = ok_stdout(
+        explain()
+            .args(["--output-format", "json", "--root"])
+            .arg(root)
+            .arg("-")
+            .write_stdin(input),
+    );
+    json_of(out.as_bytes())
 }
 
 #[test]
@@ -362,16 +300,8 @@ fn nothing_located_is_said_plainly() {
         f["not_located"],
         serde_json::json!(["/app/elsewhere/other.py"])
     );
-    let out = explain()
-        .arg("--root")
-        .arg(project())
-        .args(["--text", log])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let out = ok_stdout(explain().arg("--root").arg(project()).args(["--text", log]));
+    let text = out;
     assert!(
         text.contains("could not be located (not found under the root: /app/elsewhere/other.py)"),
         "{text}"
@@ -382,17 +312,14 @@ fn nothing_located_is_said_plainly() {
 /// may be reworded without touching explain).
 #[test]
 fn human_layout_snapshot() {
-    let out = explain()
-        .arg("--root")
-        .arg(project())
-        .arg("-")
-        .write_stdin(CONTAINER_LOG)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let out = ok_stdout(
+        explain()
+            .arg("--root")
+            .arg(project())
+            .arg("-")
+            .write_stdin(CONTAINER_LOG),
+    );
+    let text = out;
     let layout: Vec<&str> = text
         .lines()
         .filter(|l| {
@@ -421,16 +348,13 @@ fn version_for_fixes_falls_back_to_the_project_and_can_be_given() {
             .contains("On Python 3.10: catch `asyncio.TimeoutError`")
     );
 
-    let out = explain()
-        .args(["--output-format", "json", "--python", "3.12", "--root"])
-        .arg(project())
-        .args(["--text", log])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let out = ok_stdout(
+        explain()
+            .args(["--output-format", "json", "--python", "3.12", "--root"])
+            .arg(project())
+            .args(["--text", log]),
+    );
+    let v = json_of(out.as_bytes());
     assert_eq!(v["findings"][0]["python_version"], "3.12");
     assert_eq!(v["findings"][0]["python_version_source"], "--python");
 
