@@ -174,7 +174,13 @@ impl<'a> SummaryBuilder<'a> {
         if !open.assigned.is_empty()
             && let Some(def) = open.def
         {
-            let read = names_read(&def.body);
+            let uses = names_read(&def.body);
+            let read = &uses.read;
+            let mut assignments: rustc_hash::FxHashMap<&str, u32> =
+                rustc_hash::FxHashMap::default();
+            for (_, name) in &open.assigned {
+                *assignments.entry(name).or_default() += 1;
+            }
             for (call, name) in &open.assigned {
                 if let Some(site) = open.calls.get_mut(*call) {
                     site.usage = if read.contains(name) {
@@ -185,9 +191,10 @@ impl<'a> SummaryBuilder<'a> {
                 }
                 // AD203: the name holds this call's value only if no other
                 // call is assigned to it.
-                let single = open.assigned.iter().filter(|(_, n)| n == name).count() == 1;
+                // Only names awaited directly somewhere get the path analysis.
+                let single = assignments.get(name) == Some(&1);
                 if single
-                    && read.contains(name)
+                    && uses.awaited.contains(name)
                     && let Some(second) = super::reuse::second_await(&def.body, name)
                 {
                     let f = &mut self.summary.functions[open.index as usize];
@@ -343,16 +350,21 @@ fn is_stub_body(body: &[Stmt]) -> bool {
     })
 }
 
-/// Every name loaded anywhere in a function body (nested functions included:
+/// Every name loaded (and every name awaited) anywhere in a function body (nested functions included:
 /// a closure reading a variable counts as reading it).
-fn names_read(body: &[Stmt]) -> FxHashSet<&str> {
-    struct Reads<'b>(FxHashSet<&'b str>);
+fn names_read(body: &[Stmt]) -> NameUses<'_> {
+    struct Reads<'b>(FxHashSet<&'b str>, FxHashSet<&'b str>);
     impl<'b> Visitor<'b> for Reads<'b> {
         fn visit_expr(&mut self, expr: &'b Expr) {
             if let Expr::Name(n) = expr
                 && (n.ctx.is_load() || n.ctx.is_del())
             {
                 self.0.insert(n.id.as_str());
+            }
+            if let Expr::Await(a) = expr
+                && let Expr::Name(n) = &*a.value
+            {
+                self.1.insert(n.id.as_str());
             }
             visitor::walk_expr(self, expr);
         }
@@ -372,9 +384,20 @@ fn names_read(body: &[Stmt]) -> FxHashSet<&str> {
             visitor::walk_stmt(self, stmt);
         }
     }
-    let mut reads = Reads(FxHashSet::default());
+    let mut reads = Reads(FxHashSet::default(), FxHashSet::default());
     reads.visit_body(body);
-    reads.0
+    NameUses {
+        read: reads.0,
+        awaited: reads.1,
+    }
+}
+
+/// What one walk of a function body tells about its local names.
+struct NameUses<'b> {
+    /// Loaded anywhere (nested functions included).
+    read: FxHashSet<&'b str>,
+    /// Awaited directly: `await NAME`.
+    awaited: FxHashSet<&'b str>,
 }
 
 /// Whether every decorator is one that keeps the function as it is.
