@@ -131,6 +131,7 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Summary facts and project-wide call sites for one call.
     fn record_call(&mut self, call: &'a ast::ExprCall, usage: PendingUsage<'a>, by_import: bool) {
+        let awaited = matches!(usage, PendingUsage::Known(Usage::Awaited));
         let method_class = self.summary.method_class();
         let callee = if by_import {
             // Already resolved through imports into `self.target`.
@@ -157,7 +158,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         if self.target.is_empty() {
             return;
         }
-        hooks::on_resolved_call(self, call, by_import);
+        hooks::on_resolved_call(self, call, by_import, awaited);
     }
 
     pub(crate) fn source_text(&self, range: TextRange) -> &'a str {

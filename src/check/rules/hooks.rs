@@ -75,9 +75,22 @@ fn receiver_name(expr: &Expr) -> Option<&str> {
 }
 
 /// Per-call facts once the call's target is resolved (`checker.target()`).
-pub fn on_resolved_call(checker: &mut Checker<'_, '_>, call: &ast::ExprCall, by_import: bool) {
+pub fn on_resolved_call(
+    checker: &mut Checker<'_, '_>,
+    call: &ast::ExprCall,
+    by_import: bool,
+    awaited: bool,
+) {
     // Borrowed out of the checker (no copy per call) and put back after.
     let target = checker.take_target();
+    if awaited && NON_AWAITABLE.contains(&target.as_str()) {
+        let shown = format!("{}()", target.strip_prefix("builtins.").unwrap_or(&target));
+        checker.report(Diagnostic::new(
+            &AWAIT_NON_AWAITABLE,
+            format!("`{shown}` is not awaitable: it is a plain function that already ran"),
+            call.range(),
+        ));
+    }
     resolved_call(checker, call, by_import, &target);
     checker.restore_target(target);
 }
@@ -218,23 +231,9 @@ pub fn check_await(checker: &mut Checker<'_, '_>, await_expr: &ast::ExprAwait) {
             "`await await ...`: the inner `await` already produced the result".to_string(),
             await_expr.range(),
         )),
-        Expr::Call(call) => {
-            let mut buf = String::new();
-            let resolved = checker
-                .resolver()
-                .qualified_name(checker.scope(), &call.func, &mut buf)
-                || checker
-                    .resolver()
-                    .typed_method_target(checker.scope(), call, &mut buf);
-            if resolved && NON_AWAITABLE.contains(&buf.as_str()) {
-                let shown = format!("{}()", buf.strip_prefix("builtins.").unwrap_or(&buf));
-                checker.report(Diagnostic::new(
-                    &AWAIT_NON_AWAITABLE,
-                    format!("`{shown}` is not awaitable: it is a plain function that already ran"),
-                    await_expr.range(),
-                ));
-            }
-        }
+        // `await sync_call()`: judged when the call itself is resolved
+        // (`on_resolved_call`), so the target is resolved once.
+        Expr::Call(_) => {}
         value @ (Expr::Name(_) | Expr::Attribute(_)) => {
             let mut buf = String::new();
             if checker
