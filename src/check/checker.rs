@@ -70,7 +70,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             scratch: String::with_capacity(64),
             pending_usage: None,
             summary,
-            tasks: tasks::TasksState::default(),
+            tasks: tasks::TasksState::new(rules),
             source,
             resolver: Resolver::new(model, &run.library),
             run,

@@ -279,6 +279,9 @@ pub fn check_files(
             Err(e) => out.internal_errors.push(e),
         }
     }
+    if std::env::var_os("ASYNCDOCTOR_TIMINGS").is_some() {
+        eprintln!("timing: before linking {:?}", peak_rss());
+    }
     let link_started = std::time::Instant::now();
     let project_findings = {
         let rules: Vec<RuleSet> = summary_file
@@ -301,28 +304,26 @@ pub fn check_files(
             .map(|f| f.calls.len())
             .sum();
         let references: usize = summaries.iter().map(|m| m.references.len()).sum();
-        let rss = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM"))
-                    .map(|l| l.to_string())
-            });
+        let rss = peak_rss();
         let with_noqa = suppressions.iter().filter(|s| s.is_some()).count();
-        let bytes: usize = summaries
-            .iter()
-            .map(|m| {
-                m.text.capacity()
-                    + m.calls.capacity() * std::mem::size_of::<project::CallSite>()
-                    + m.functions.capacity() * std::mem::size_of::<project::FunctionSummary>()
-            })
-            .sum();
-        let allocs = summaries.len() * 6;
+        let kib = |f: &dyn Fn(&project::ModuleSummary) -> usize| {
+            summaries.iter().map(f).sum::<usize>() / 1024
+        };
         eprintln!(
-            "timing: summaries ~{} KiB in ~{allocs} allocations",
-            bytes / 1024
+            "timing: summaries: text {} KiB, calls {} KiB, functions {} KiB, classes {} KiB, exports {} KiB, extras {}",
+            kib(&|m| m.text.capacity()),
+            kib(&|m| m.calls.capacity() * std::mem::size_of::<project::CallSite>()),
+            kib(&|m| m.functions.capacity() * std::mem::size_of::<project::FunctionSummary>()),
+            kib(&|m| m.classes.capacity() * std::mem::size_of::<project::ClassSummary>()),
+            kib(&|m| m.exports.capacity()
+                * std::mem::size_of::<(project::StrRef, project::Export)>()),
+            summaries
+                .iter()
+                .flat_map(|m| &m.functions)
+                .filter(|f| f.extra.is_some())
+                .count(),
         );
-        eprintln!("timing: {rss:?} files with noqa: {with_noqa}");
+        eprintln!("timing: peak RSS after linking {rss:?}, files with noqa: {with_noqa}");
         eprintln!(
             "timing: linking {:?} ({} modules, {functions} functions, {calls} calls, {references} references)",
             link_started.elapsed(),
@@ -340,6 +341,15 @@ pub fn check_files(
         .filter(|f| !f.diagnostics.is_empty())
         .collect();
     out
+}
+
+/// The process's peak resident memory so far (Linux), for `ASYNCDOCTOR_TIMINGS`.
+fn peak_rss() -> Option<String> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
 }
 
 /// An AD508 on a call that a blocking rule (AD501–AD507, AD509) already

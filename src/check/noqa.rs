@@ -5,7 +5,7 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::Diagnostic;
 
 /// What a comment suppresses.
 #[derive(Debug, PartialEq)]
@@ -101,12 +101,23 @@ fn file_directive(comment: &str) -> Option<Directive> {
     })
 }
 
+/// From the start of the line a comment is on to the comment's end (a comment
+/// runs to the end of its line). Line breaks are `\n`, `\r\n` and a lone `\r`,
+/// as in [`crate::diagnostics::LineIndex`].
+fn physical_line(source: &str, comment: TextRange) -> TextRange {
+    let before = &source.as_bytes()[..comment.start().to_usize()];
+    let start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |i| i + 1);
+    TextRange::new(TextSize::new(start as u32), comment.end())
+}
+
 /// The suppression comments of one file, kept (owned) until project-wide
 /// findings have been filtered too.
 pub struct Suppressions {
     file_level: Vec<Directive>,
-    by_line: Vec<(usize, Directive)>,
-    index: LineIndex,
+    /// The physical line a `noqa` comment ends (start of the line to the end
+    /// of the comment), and what it suppresses there. Kept as offsets rather
+    /// than a line index: a few bytes per comment instead of per line.
+    by_line: Vec<(TextRange, Directive)>,
 }
 
 impl Suppressions {
@@ -115,7 +126,6 @@ impl Suppressions {
     pub fn parse(source: &str, comments: impl Iterator<Item = TextRange>) -> Option<Suppressions> {
         let mut file_level = Vec::new();
         let mut by_line = Vec::new();
-        let mut index: Option<LineIndex> = None;
         for range in comments {
             let text = &source[range];
             if !text
@@ -128,8 +138,7 @@ impl Suppressions {
             if let Some(d) = file_directive(text) {
                 file_level.push(d);
             } else if let Some(d) = line_directive(text) {
-                let index = index.get_or_insert_with(|| LineIndex::new(source));
-                by_line.push((index.line_of(range.start()), d));
+                by_line.push((physical_line(source, range), d));
             }
         }
         if file_level.is_empty() && by_line.is_empty() {
@@ -138,7 +147,6 @@ impl Suppressions {
         Some(Suppressions {
             file_level,
             by_line,
-            index: index.unwrap_or_else(|| LineIndex::new(source)),
         })
     }
 
@@ -147,10 +155,9 @@ impl Suppressions {
         if self.file_level.iter().any(|f| f.suppresses(code)) {
             return true;
         }
-        let line = self.index.line_of(offset);
         self.by_line
             .iter()
-            .any(|(l, d)| *l == line && d.suppresses(code))
+            .any(|(line, d)| line.contains_inclusive(offset) && d.suppresses(code))
     }
 
     pub fn filter(&self, diagnostics: &mut Vec<Diagnostic>) {
@@ -219,5 +226,39 @@ mod tests {
         let d = line_directive("# noqa: f401, ad501").unwrap();
         assert!(d.suppresses("AD501"));
         assert!(!d.suppresses("AD502"));
+    }
+
+    /// Comments of `source`, found the way the parser reports them (every `#`
+    /// here starts a comment that runs to the end of its line).
+    fn comments(source: &str) -> Vec<TextRange> {
+        source
+            .match_indices('#')
+            .map(|(at, _)| {
+                let end = source[at..]
+                    .find(['\n', '\r'])
+                    .map_or(source.len(), |e| at + e);
+                TextRange::new(TextSize::new(at as u32), TextSize::new(end as u32))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_noqa_covers_exactly_its_physical_line() {
+        for newline in ["\n", "\r\n", "\r"] {
+            let source = ["a = 1", "b = 2  # noqa: AD501", "c = 3"].join(newline);
+            let s = Suppressions::parse(&source, comments(&source).into_iter()).unwrap();
+            let at = |text: &str| TextSize::new(source.find(text).unwrap() as u32);
+            assert!(s.suppresses(at("b = 2"), "AD501"), "{newline:?}");
+            assert!(s.suppresses(at("2  #"), "AD501"), "{newline:?}");
+            assert!(!s.suppresses(at("b = 2"), "AD502"), "{newline:?}");
+            assert!(!s.suppresses(at("a = 1"), "AD501"), "{newline:?}");
+            assert!(!s.suppresses(at("1"), "AD501"), "{newline:?}");
+            assert!(!s.suppresses(at("c = 3"), "AD501"), "{newline:?}");
+        }
+        // On the first line of a file.
+        let source = "x()  # noqa\ny()";
+        let s = Suppressions::parse(source, comments(source).into_iter()).unwrap();
+        assert!(s.suppresses(TextSize::new(0), "AD501"));
+        assert!(!s.suppresses(TextSize::new(12), "AD501"));
     }
 }

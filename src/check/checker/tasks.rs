@@ -45,6 +45,8 @@ const PY311: PythonVersion = PythonVersion {
 /// (the module is the bottom frame).
 #[derive(Default)]
 pub(super) struct TasksState<'a> {
+    /// Any of these rules is selected (decided once per file, not per node).
+    pub(super) enabled: bool,
     frames: Vec<Frame<'a>>,
     /// Depth of `if sys.version_info ...` blocks and `try: ... except
     /// ImportError:` bodies around the current node.
@@ -138,7 +140,16 @@ pub(super) struct Region {
     handles_timeout: bool,
 }
 
-fn any_enabled(checker: &Checker<'_, '_>) -> bool {
+impl TasksState<'_> {
+    pub(super) fn new(rules: crate::registry::RuleSet) -> Self {
+        TasksState {
+            enabled: any_enabled(rules),
+            ..Default::default()
+        }
+    }
+}
+
+fn any_enabled(rules: crate::registry::RuleSet) -> bool {
     [
         &GET_EVENT_LOOP,
         &DANGLING_TASK,
@@ -158,7 +169,7 @@ fn any_enabled(checker: &Checker<'_, '_>) -> bool {
         &TIMEOUT_UNHANDLED,
     ]
     .iter()
-    .any(|r| checker.rules.contains(r))
+    .any(|r| rules.contains(r))
 }
 
 const CANCELLED_ERRORS: &[&str] = &[
@@ -507,7 +518,7 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Before a statement's children are visited.
     pub(super) fn tasks_before_stmt(&mut self, stmt: &'a Stmt) {
-        if !any_enabled(self) {
+        if !self.tasks.enabled {
             return;
         }
         match stmt {
@@ -1203,7 +1214,7 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     pub(super) fn tasks_on_await(&mut self, await_expr: &'a ast::ExprAwait) {
-        if !any_enabled(self) {
+        if !self.tasks.enabled {
             return;
         }
         // What it awaits: an already cancelled task (joining it) or anything else.

@@ -331,12 +331,8 @@ impl<'a> SummaryBuilder<'a> {
         }
         let summary = &mut self.summary;
         exports.sort_by(|a, b| summary.str(a.0).cmp(summary.str(b.0)));
-        exports.shrink_to_fit();
         summary.exports = exports;
-        summary.text.shrink_to_fit();
-        summary.calls.shrink_to_fit();
-        summary.functions.shrink_to_fit();
-        summary.classes.shrink_to_fit();
+        summary.seal();
         self.summary
     }
 }

@@ -47,8 +47,65 @@ enum Target {
     Class { module: u32, class: ClassIndex },
 }
 
+/// Rows of items in one allocation (compressed sparse rows): the call graph's
+/// adjacency lists and per-function call targets. One `Vec` per function
+/// would be ~60k small allocations on a large project.
+struct Rows<T> {
+    /// Row `r` is `items[start[r]..start[r + 1]]`.
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Rows<T> {
+    /// Groups `(row, item)` pairs by row, keeping their order within a row.
+    fn from_pairs(rows: usize, pairs: &[(u32, T)]) -> Self {
+        let mut start = vec![0u32; rows + 1];
+        for &(r, _) in pairs {
+            start[r as usize + 1] += 1;
+        }
+        for r in 0..rows {
+            start[r + 1] += start[r];
+        }
+        let mut fill = start.clone();
+        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+        for &(r, item) in pairs {
+            let at = &mut fill[r as usize];
+            items[*at as usize] = Some(item);
+            *at += 1;
+        }
+        Rows {
+            start,
+            items: items.into_iter().flatten().collect(),
+        }
+    }
+
+    /// Rows given one after another.
+    fn from_lengths(lengths: impl Iterator<Item = usize>, items: Vec<T>) -> Self {
+        let mut start = Vec::with_capacity(lengths.size_hint().0 + 1);
+        start.push(0);
+        let mut at = 0u32;
+        for len in lengths {
+            at += len as u32;
+            start.push(at);
+        }
+        debug_assert_eq!(at as usize, items.len());
+        Rows { start, items }
+    }
+
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+}
+
+impl<T> std::ops::Index<usize> for Rows<T> {
+    type Output = [T];
+    fn index(&self, row: usize) -> &[T] {
+        &self.items[self.start[row] as usize..self.start[row + 1] as usize]
+    }
+}
+
 /// A class's linearised project bases, and whether some base is unknown.
-type Mro = (Vec<(u32, ClassIndex)>, bool);
+type Mro = std::sync::Arc<(Vec<(u32, ClassIndex)>, bool)>;
 
 /// Longest chain of re-exports followed before giving up (cycles stop here).
 const MAX_REEXPORT_DEPTH: u8 = 12;
@@ -172,7 +229,7 @@ impl<'s> Project<'s> {
 
     /// Depth-first, left-to-right linearisation of project base classes, and
     /// whether some base is outside the project (unknown methods).
-    fn mro(&self, module: u32, class: ClassIndex) -> (Vec<(u32, ClassIndex)>, bool) {
+    fn mro(&self, module: u32, class: ClassIndex) -> Mro {
         if let Some(cached) = self
             .mro_cache
             .lock()
@@ -203,19 +260,20 @@ impl<'s> Project<'s> {
                 stack.push(r);
             }
         }
+        let mro: Mro = std::sync::Arc::new((order, unknown_base));
         self.mro_cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert((module, class), (order.clone(), unknown_base));
-        (order, unknown_base)
+            .insert((module, class), mro.clone());
+        mro
     }
 
     fn method(&self, module: u32, class: ClassIndex, name: &str, skip_self: bool) -> Option<FnRef> {
-        let (order, _) = self.mro(module, class);
-        order
-            .into_iter()
+        let mro = self.mro(module, class);
+        mro.0
+            .iter()
             .skip(usize::from(skip_self))
-            .find_map(|(m, c)| {
+            .find_map(|&(m, c)| {
                 let module = &self.modules[m as usize];
                 module.classes[c as usize]
                     .methods
@@ -273,24 +331,26 @@ pub fn link(
     // Resolve every call site once.
     // Resolving call sites is independent per module: in parallel.
     use rayon::prelude::*;
-    let per_module: Vec<Vec<Vec<Option<Target>>>> = modules
+    let per_module: Vec<Vec<Option<Target>>> = modules
         .par_iter()
         .enumerate()
         .map(|(m, module)| {
             module
                 .functions
                 .iter()
-                .map(|f| {
-                    module
-                        .calls_of(f)
-                        .iter()
-                        .map(|c| project.resolve_callee(m as u32, &c.callee))
-                        .collect()
-                })
+                .flat_map(|f| module.calls_of(f))
+                .map(|c| project.resolve_callee(m as u32, &c.callee))
                 .collect()
         })
         .collect();
-    let resolved: Vec<Vec<Option<Target>>> = per_module.into_iter().flatten().collect();
+    // Row g: the targets of function g's call sites, in order.
+    let resolved = Rows::from_lengths(
+        modules
+            .iter()
+            .flat_map(|m| &m.functions)
+            .map(|f| f.calls.len()),
+        per_module.into_iter().flatten().collect(),
+    );
     let mut refs: Vec<FnRef> = Vec::with_capacity(total);
     for (m, module) in modules.iter().enumerate() {
         for i in 0..module.functions.len() {
@@ -302,7 +362,7 @@ pub fn link(
     }
 
     // Callers of each function (call edges), and functions that escape as values.
-    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); total];
+    let mut call_edges: Vec<(u32, u32)> = Vec::new();
     let mut escapes = vec![false; total];
     let mut thread_entry = vec![false; total];
     for g in 0..total {
@@ -310,7 +370,7 @@ pub fn link(
         let module = refs[g].module;
         for target in resolved[g].iter().flatten() {
             if let Some(callee) = project.called_function(*target) {
-                callers[project.global(callee)].push(g);
+                call_edges.push((project.global(callee) as u32, g as u32));
             }
         }
         for r in &f.extra().thread_entries {
@@ -326,6 +386,8 @@ pub fn link(
             }
         }
     }
+    let callers = Rows::from_pairs(total, &call_edges);
+    drop(call_edges);
     // `run()` of `threading.Thread` subclasses runs in the new thread.
     for (m, module) in modules.iter().enumerate() {
         for class in module.classes.iter().filter(|c| c.is_thread) {
@@ -364,7 +426,7 @@ pub fn link(
 fn blocking_via_helper(
     project: &Project<'_>,
     refs: &[FnRef],
-    resolved: &[Vec<Option<Target>>],
+    resolved: &Rows<Option<Target>>,
     suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
     rules: &[RuleSet],
     findings: &mut Vec<ProjectFinding>,
@@ -390,24 +452,27 @@ fn blocking_via_helper(
         }
     }
     // Reverse edges among followed functions.
-    let mut reverse: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
-    for (g, targets) in resolved.iter().enumerate() {
+    let mut reverse_edges: Vec<(u32, (u32, u32))> = Vec::new();
+    for g in 0..resolved.len() {
         if !followed(g) {
             continue;
         }
-        for (site, target) in targets.iter().enumerate() {
+        for (site, target) in resolved[g].iter().enumerate() {
             let Some(callee) = target.and_then(|t| project.called_function(t)) else {
                 continue;
             };
             let c = project.global(callee);
             if followed(c) {
-                reverse[c].push((g, site));
+                reverse_edges.push((c as u32, (g as u32, site as u32)));
             }
         }
     }
+    let reverse = Rows::from_pairs(total, &reverse_edges);
+    drop(reverse_edges);
     let mut reached = is_source.clone();
     while let Some(c) = queue.pop_front() {
         for &(g, site) in &reverse[c] {
+            let (g, site) = (g as usize, site as usize);
             if !reached[g] {
                 reached[g] = true;
                 next[g] = Some((site, c));
@@ -486,7 +551,7 @@ fn blocking_via_helper(
 fn coroutine_usage(
     project: &Project<'_>,
     refs: &[FnRef],
-    resolved: &[Vec<Option<Target>>],
+    resolved: &Rows<Option<Target>>,
     rules: &[RuleSet],
     findings: &mut Vec<ProjectFinding>,
 ) {
@@ -623,8 +688,9 @@ fn coroutine_usage(
                     let Some(Target::Class { module: cm, class }) = *target else {
                         continue;
                     };
-                    let (order, unknown_base) = project.mro(cm, class);
-                    if unknown_base {
+                    let mro = project.mro(cm, class);
+                    let (order, unknown_base) = &*mro;
+                    if *unknown_base {
                         continue;
                     }
                     let has = |name: &str| {
@@ -754,7 +820,8 @@ fn overridden_differently(
                 continue;
             }
             // Does this class derive from the callee's class?
-            let (order, _) = project.mro(m as u32, c as ClassIndex);
+            let mro = project.mro(m as u32, c as ClassIndex);
+            let order = &mro.0;
             if owner.is_some_and(|owner| order.contains(&(callee.module, owner))) {
                 return true;
             }
@@ -768,7 +835,7 @@ fn overridden_differently(
 fn only_reachable_from(
     project: &Project<'_>,
     refs: &[FnRef],
-    callers: &[Vec<usize>],
+    callers: &Rows<u32>,
     excluded: &dyn Fn(usize) -> bool,
     base: &dyn Fn(usize) -> bool,
     seed: &dyn Fn(usize) -> bool,
@@ -781,18 +848,21 @@ fn only_reachable_from(
         })
         .collect();
     // callees[c] for propagation of "no longer holds".
-    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); total];
-    for (g, cs) in callers.iter().enumerate() {
-        for &c in cs {
-            callees[c].push(g);
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    for g in 0..callers.len() {
+        for &c in &callers[g] {
+            edges.push((c, g as u32));
         }
     }
+    let callees = Rows::from_pairs(total, &edges);
+    drop(edges);
     let mut queue: VecDeque<usize> = (0..total).filter(|g| !holds[*g]).collect();
     while let Some(c) = queue.pop_front() {
         if base(c) {
             continue;
         }
         for &g in &callees[c] {
+            let g = g as usize;
             if holds[g] && !seed(g) {
                 holds[g] = false;
                 queue.push_back(g);
@@ -806,7 +876,7 @@ fn only_reachable_from(
 fn run_in_running_loop(
     project: &Project<'_>,
     refs: &[FnRef],
-    callers: &[Vec<usize>],
+    callers: &Rows<u32>,
     escapes: &[bool],
     thread_entry: &[bool],
     rules: &[RuleSet],
@@ -837,6 +907,7 @@ fn run_in_running_loop(
             .iter()
             .take(3)
             .map(|&c| {
+                let c = c as usize;
                 let caller = project.function(refs[c]);
                 (
                     refs[c].module as usize,
@@ -866,7 +937,7 @@ fn run_in_running_loop(
 fn loop_api_from_thread(
     project: &Project<'_>,
     refs: &[FnRef],
-    callers: &[Vec<usize>],
+    callers: &Rows<u32>,
     thread_entry: &[bool],
     rules: &[RuleSet],
     findings: &mut Vec<ProjectFinding>,

@@ -224,6 +224,10 @@ pub struct ModuleSummary {
     pub exports: Vec<(StrRef, Export)>,
     /// Project functions used as values (callbacks): callable from anywhere.
     pub references: Vec<Callee>,
+    /// While the summary is built: where each string already stored is, by
+    /// hash, so that a name called fifty times is stored once. Emptied (and
+    /// freed) when the summary is finished.
+    interned: rustc_hash::FxHashMap<u64, StrRef>,
 }
 
 impl ModuleSummary {
@@ -231,14 +235,36 @@ impl ModuleSummary {
         &self.text[s.start as usize..(s.start + s.len) as usize]
     }
 
-    /// Stores a string.
+    /// Stores a string, or finds the same string stored before.
     pub fn intern(&mut self, s: &str) -> StrRef {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(s);
+        if let Some(&stored) = self.interned.get(&hash)
+            && self.str(stored) == s
+        {
+            return stored;
+        }
         let start = self.text.len() as u32;
         self.text.push_str(s);
-        StrRef {
+        let stored = StrRef {
             start,
             len: s.len() as u32,
-        }
+        };
+        // On a hash collision the newer string wins the slot; both stay valid.
+        self.interned.insert(hash, stored);
+        stored
+    }
+
+    /// Called once the summary is complete: drops the lookup table and
+    /// trims every buffer to its length.
+    pub fn seal(&mut self) {
+        self.interned = Default::default();
+        self.text.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.classes.shrink_to_fit();
+        self.exports.shrink_to_fit();
+        self.references.shrink_to_fit();
     }
 
     pub fn intern_callee(&mut self, draft: CalleeDraft<'_>) -> Callee {
