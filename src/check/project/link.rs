@@ -67,16 +67,17 @@ impl<T: Copy> Rows<T> {
             start[r + 1] += start[r];
         }
         let mut fill = start.clone();
-        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+        // Every slot is written below; the first item only fills them first.
+        let mut items: Vec<T> = match pairs.first() {
+            Some(&(_, first)) => vec![first; pairs.len()],
+            None => Vec::new(),
+        };
         for &(r, item) in pairs {
             let at = &mut fill[r as usize];
-            items[*at as usize] = Some(item);
+            items[*at as usize] = item;
             *at += 1;
         }
-        Rows {
-            start,
-            items: items.into_iter().flatten().collect(),
-        }
+        Rows { start, items }
     }
 
     /// Rows given one after another.
@@ -437,7 +438,7 @@ fn blocking_via_helper(
         refs[g].index != 0 && !f.is_async && !f.is_generator && !f.unknown_decorator
     };
     // next[g] = (call site index in g, callee) toward the nearest blocking call.
-    let mut next: Vec<Option<(usize, usize)>> = vec![None; total];
+    let mut next: Vec<Option<(u32, u32)>> = vec![None; total];
     let mut is_source = vec![false; total];
     let mut queue = VecDeque::new();
     for g in 0..total {
@@ -475,7 +476,7 @@ fn blocking_via_helper(
             let (g, site) = (g as usize, site as usize);
             if !reached[g] {
                 reached[g] = true;
-                next[g] = Some((site, c));
+                next[g] = Some((site as u32, c as u32));
                 queue.push_back(g);
             }
         }
@@ -520,6 +521,7 @@ fn blocking_via_helper(
                     break;
                 }
                 let Some((s, c)) = next[g] else { break };
+                let (s, c) = (s as usize, c as usize);
                 let callee_name = project.display(refs[c]);
                 related.push((
                     m,
