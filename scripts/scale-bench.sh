@@ -13,7 +13,7 @@ for n in 5000 10000 20000; do
   ASYNCDOCTOR_TIMINGS=1 "$bin" check "$root" --output-format concise --no-progress --exit-zero > "$work/$n.out" 2> "$work/$n.err"
   end=$(date +%s.%N)
   findings=$(grep -c ': AD' "$work/$n.out" || true)
-  link=$(grep -o 'linking [^ ]*' "$work/$n.err" || true)
+  link=$(grep -o 'linking [0-9][^ ]*' "$work/$n.err" || true)
   awk -v n="$n" -v s="$start" -v e="$end" -v f="$findings" -v l="$link" \
     'BEGIN { t = e - s; printf "%6d modules: %.2fs total, %.1f us/module, %s, %d findings\n", n, t, t / n * 1e6, l, f }'
 done

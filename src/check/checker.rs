@@ -307,17 +307,26 @@ impl<'m, 'a> Checker<'m, 'a> {
     }
 
     /// Base classes as project callees; whether one is `threading.Thread`.
-    fn class_bases(&mut self, class: &ast::StmtClassDef) -> (Vec<Callee>, bool) {
+    /// The class's project bases, whether it derives from `threading.Thread`,
+    /// and whether some base is neither a project class nor a plain builtin
+    /// (its methods, `__enter__` say, are unknown here).
+    fn class_bases(&mut self, class: &ast::StmtClassDef) -> (Vec<Callee>, bool, bool) {
         let mut bases = Vec::new();
         let mut is_thread = false;
+        let mut external = false;
         for base in class.bases() {
-            if self
+            // `Generic[T]`, `Base[int]`: the class is what is subscripted.
+            let base = match base {
+                Expr::Subscript(sub) => &*sub.value,
+                other => other,
+            };
+            let named = self
                 .resolver
-                .qualified_name(self.scope, base, &mut self.scratch)
-                && self.scratch == "threading.Thread"
-            {
+                .qualified_name(self.scope, base, &mut self.scratch);
+            if named && self.scratch == "threading.Thread" {
                 is_thread = true;
             }
+            let adds_no_methods = named && adds_no_methods(&self.scratch);
             if let Some(callee) = collect::callee_of(
                 &self.resolver,
                 &self.run.project,
@@ -327,9 +336,11 @@ impl<'m, 'a> Checker<'m, 'a> {
                 &mut self.scratch,
             ) {
                 bases.push(self.summary.intern_callee(callee));
+            } else if !adds_no_methods {
+                external = true;
             }
         }
-        (bases, is_thread)
+        (bases, is_thread, external)
     }
 
     /// AD507: `with <threading lock>:` whose body awaits.
@@ -474,9 +485,14 @@ impl<'m, 'a> Checker<'m, 'a> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                let (bases, is_thread) = self.class_bases(class);
-                self.summary
-                    .enter_class(class, bases, is_thread, self.scope == ScopeId::MODULE);
+                let (bases, is_thread, external_base) = self.class_bases(class);
+                self.summary.enter_class(
+                    class,
+                    bases,
+                    is_thread,
+                    external_base,
+                    self.scope == ScopeId::MODULE,
+                );
                 let previous = self.enter(class.range().start(), false);
                 self.visit_body(&class.body);
                 self.leave(previous);
@@ -655,4 +671,29 @@ impl<'m, 'a> Checker<'m, 'a> {
             _ => visitor::walk_expr(self, expr),
         }
     }
+}
+
+/// Bases that give a class no methods a project-wide rule looks up
+/// (`__enter__`, `__aenter__`, `__await__`, `__iter__`, ...): `object`,
+/// exceptions, typing markers, ABCs and enums. Any other outside base may.
+fn adds_no_methods(qualified: &str) -> bool {
+    matches!(
+        qualified,
+        "builtins.object"
+            | "builtins.Exception"
+            | "builtins.BaseException"
+            | "builtins.RuntimeError"
+            | "builtins.ValueError"
+            | "builtins.TypeError"
+            | "builtins.KeyError"
+            | "builtins.OSError"
+            | "abc.ABC"
+            | "typing.Generic"
+            | "typing.Protocol"
+            | "typing_extensions.Protocol"
+            | "typing.NamedTuple"
+            | "enum.Enum"
+            | "enum.IntEnum"
+            | "enum.StrEnum"
+    )
 }

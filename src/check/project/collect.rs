@@ -213,6 +213,7 @@ impl<'a> SummaryBuilder<'a> {
         class: &'a ast::StmtClassDef,
         bases: Vec<Callee>,
         is_thread: bool,
+        external_base: bool,
         at_module_level: bool,
     ) {
         let index = self.summary.classes.len() as ClassIndex;
@@ -223,6 +224,7 @@ impl<'a> SummaryBuilder<'a> {
             bases,
             methods: Vec::new(),
             is_thread,
+            external_base,
         });
         if at_module_level {
             self.module_defs

@@ -106,7 +106,16 @@ impl<T> std::ops::Index<usize> for Rows<T> {
 }
 
 /// A class's linearised project bases, and whether some base is unknown.
-type Mro = std::sync::Arc<(Vec<(u32, ClassIndex)>, bool)>;
+struct Mro<'p> {
+    order: std::borrow::Cow<'p, [(u32, ClassIndex)]>,
+    unknown_base: bool,
+}
+
+/// All classes' MROs, indexed by global class number.
+struct MroTable {
+    orders: Rows<(u32, ClassIndex)>,
+    unknown_base: Vec<bool>,
+}
 
 /// Longest chain of re-exports followed before giving up (cycles stop here).
 const MAX_REEXPORT_DEPTH: u8 = 12;
@@ -116,15 +125,18 @@ struct Project<'s> {
     by_name: FxHashMap<&'s str, u32>,
     /// Global function number of each module's function 0.
     offsets: Vec<usize>,
-    /// Method resolution order per (module, class), computed on demand.
-    mro_cache: std::sync::Mutex<FxHashMap<(u32, ClassIndex), Mro>>,
+    /// Global class number of each module's class 0.
+    class_offsets: Vec<usize>,
+    /// Every class's method resolution order, once computed.
+    mros: Option<MroTable>,
 }
 
 impl<'s> Project<'s> {
     fn new(modules: &'s [ModuleSummary]) -> Self {
         let mut by_name = FxHashMap::default();
         let mut offsets = Vec::with_capacity(modules.len());
-        let mut total = 0;
+        let mut class_offsets = Vec::with_capacity(modules.len());
+        let (mut total, mut classes) = (0, 0);
         for (i, m) in modules.iter().enumerate() {
             for name in m.module_name.iter().chain(&m.namespace_name) {
                 // Two files claiming one module name: the first (in path order) wins.
@@ -132,13 +144,18 @@ impl<'s> Project<'s> {
             }
             offsets.push(total);
             total += m.functions.len();
+            class_offsets.push(classes);
+            classes += m.classes.len();
         }
-        Project {
+        let mut project = Project {
             modules,
             by_name,
             offsets,
-            mro_cache: Default::default(),
-        }
+            class_offsets,
+            mros: None,
+        };
+        project.compute_mros();
+        project
     }
 
     fn function(&self, f: FnRef) -> &'s FunctionSummary {
@@ -229,16 +246,22 @@ impl<'s> Project<'s> {
     }
 
     /// Depth-first, left-to-right linearisation of project base classes, and
-    /// whether some base is outside the project (unknown methods).
-    fn mro(&self, module: u32, class: ClassIndex) -> Mro {
-        if let Some(cached) = self
-            .mro_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&(module, class))
-        {
-            return cached.clone();
+    /// whether some base is outside the project (unknown methods). Read from
+    /// the table once [`Project::compute_mros`] has filled it.
+    fn mro(&self, module: u32, class: ClassIndex) -> Mro<'_> {
+        match &self.mros {
+            Some(table) => {
+                let g = self.class_offsets[module as usize] + class as usize;
+                Mro {
+                    order: std::borrow::Cow::Borrowed(&table.orders[g]),
+                    unknown_base: table.unknown_base[g],
+                }
+            }
+            None => self.linearise(module, class),
         }
+    }
+
+    fn linearise(&self, module: u32, class: ClassIndex) -> Mro<'static> {
         let mut order = Vec::new();
         let mut unknown_base = false;
         let mut stack = vec![(module, class)];
@@ -247,31 +270,85 @@ impl<'s> Project<'s> {
                 continue;
             }
             order.push((m, c));
-            let bases = &self.modules[m as usize].classes[c as usize].bases;
-            let declared = bases.len();
-            let mut resolved = Vec::new();
+            let class = &self.modules[m as usize].classes[c as usize];
+            unknown_base |= class.external_base;
+            let bases = &class.bases;
+            let first_base = stack.len();
             for base in bases {
                 match self.resolve_callee(m, base) {
-                    Some(Target::Class { module, class }) => resolved.push((module, class)),
+                    Some(Target::Class { module, class }) => stack.push((module, class)),
                     _ => unknown_base = true,
                 }
             }
-            let _ = declared;
-            for r in resolved.into_iter().rev() {
-                stack.push(r);
-            }
+            // Leftmost base on top of the stack: visited first.
+            stack[first_base..].reverse();
         }
-        let mro: Mro = std::sync::Arc::new((order, unknown_base));
-        self.mro_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert((module, class), mro.clone());
-        mro
+        Mro {
+            order: std::borrow::Cow::Owned(order),
+            unknown_base,
+        }
+    }
+
+    /// Every class's MRO, once, in parallel (method lookups then take no lock
+    /// and copy nothing). Each class's bases are resolved once; the
+    /// linearisation then follows resolved bases only.
+    fn compute_mros(&mut self) {
+        use rayon::prelude::*;
+        let classes: Vec<(u32, ClassIndex)> = (0..self.modules.len() as u32)
+            .flat_map(|m| {
+                (0..self.modules[m as usize].classes.len() as ClassIndex).map(move |c| (m, c))
+            })
+            .collect();
+        let direct: Vec<(Vec<u32>, bool)> = classes
+            .par_iter()
+            .map(|&(m, c)| {
+                let class = &self.modules[m as usize].classes[c as usize];
+                let mut unknown = class.external_base;
+                let mut bases = Vec::new();
+                for base in &class.bases {
+                    match self.resolve_callee(m, base) {
+                        Some(Target::Class { module, class }) => bases
+                            .push((self.class_offsets[module as usize] + class as usize) as u32),
+                        _ => unknown = true,
+                    }
+                }
+                (bases, unknown)
+            })
+            .collect();
+        let mros: Vec<(Vec<(u32, ClassIndex)>, bool)> = (0..classes.len())
+            .into_par_iter()
+            .map(|g| {
+                let mut order: Vec<u32> = Vec::new();
+                let mut unknown_base = false;
+                let mut stack = vec![g as u32];
+                while let Some(k) = stack.pop() {
+                    if order.contains(&k) || order.len() > 64 {
+                        continue;
+                    }
+                    order.push(k);
+                    let (bases, unknown) = &direct[k as usize];
+                    unknown_base |= unknown;
+                    // Leftmost base on top of the stack: visited first.
+                    stack.extend(bases.iter().rev());
+                }
+                (
+                    order.into_iter().map(|k| classes[k as usize]).collect(),
+                    unknown_base,
+                )
+            })
+            .collect();
+        let unknown_base = mros.iter().map(|m| m.1).collect();
+        let lengths: Vec<usize> = mros.iter().map(|m| m.0.len()).collect();
+        let items = mros.into_iter().flat_map(|m| m.0).collect();
+        self.mros = Some(MroTable {
+            orders: Rows::from_lengths(lengths.into_iter(), items),
+            unknown_base,
+        });
     }
 
     fn method(&self, module: u32, class: ClassIndex, name: &str, skip_self: bool) -> Option<FnRef> {
         let mro = self.mro(module, class);
-        mro.0
+        mro.order
             .iter()
             .skip(usize::from(skip_self))
             .find_map(|&(m, c)| {
@@ -691,8 +768,8 @@ fn coroutine_usage(
                         continue;
                     };
                     let mro = project.mro(cm, class);
-                    let (order, unknown_base) = &*mro;
-                    if *unknown_base {
+                    let (order, unknown_base) = (&mro.order, mro.unknown_base);
+                    if unknown_base {
                         continue;
                     }
                     let has = |name: &str| {
@@ -823,7 +900,7 @@ fn overridden_differently(
             }
             // Does this class derive from the callee's class?
             let mro = project.mro(m as u32, c as ClassIndex);
-            let order = &mro.0;
+            let order = &mro.order;
             if owner.is_some_and(|owner| order.contains(&(callee.module, owner))) {
                 return true;
             }
@@ -981,6 +1058,89 @@ fn loop_api_from_thread(
                     diagnostic: Diagnostic::new(rule, message, *range),
                     related: Vec::new(),
                 });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{RunContext, check_module};
+    use crate::config::{Overrides, Settings};
+
+    fn summaries(files: &[(&str, &str)]) -> Vec<ModuleSummary> {
+        let settings =
+            Settings::resolve(None, &Overrides::default(), std::path::Path::new(".")).unwrap();
+        let mut run = RunContext::new(&settings);
+        run.project.top_level.insert("app".into());
+        files
+            .iter()
+            .map(|(name, source)| {
+                check_module(source, Some(name), false, RuleSet::defaults(), &run)
+                    .summary
+                    .expect("parses")
+            })
+            .collect()
+    }
+
+    fn mro_names(project: &Project<'_>, module: u32, class: &str) -> (Vec<String>, bool) {
+        let m = &project.modules[module as usize];
+        let c = m
+            .classes
+            .iter()
+            .position(|k| m.str(k.name) == class)
+            .expect("class exists") as ClassIndex;
+        let mro = project.mro(module, c);
+        let names = mro
+            .order
+            .iter()
+            .map(|&(m, c)| project.class_name(m, c).to_string())
+            .collect();
+        (names, mro.unknown_base)
+    }
+
+    #[test]
+    fn mro_is_depth_first_left_to_right_across_modules() {
+        let modules = summaries(&[
+            (
+                "app.base",
+                "class Root:\n    pass\nclass Left(Root):\n    pass\nclass Right(Root):\n    pass\n",
+            ),
+            (
+                "app.leaf",
+                "import threading\nfrom app.base import Left, Right\n\
+                 class Leaf(Left, Right):\n    pass\n\
+                 class Mixed(Right, threading.Thread):\n    pass\n\
+                 class Cycle(Cycle2):\n    pass\nclass Cycle2(Cycle):\n    pass\n",
+            ),
+        ]);
+        let project = Project::new(&modules);
+        // Each class once, bases in declaration order, depth first.
+        assert_eq!(
+            mro_names(&project, 1, "Leaf"),
+            (
+                vec!["Leaf".into(), "Left".into(), "Root".into(), "Right".into()],
+                false
+            )
+        );
+        // A base outside the project: methods may come from it.
+        assert_eq!(
+            mro_names(&project, 1, "Mixed"),
+            (vec!["Mixed".into(), "Right".into(), "Root".into()], true)
+        );
+        // A cycle ends.
+        assert_eq!(
+            mro_names(&project, 1, "Cycle").0,
+            vec!["Cycle".to_string(), "Cycle2".into()]
+        );
+        // Lookups follow that order: the table agrees with linearising afresh.
+        for (m, module) in modules.iter().enumerate() {
+            for c in 0..module.classes.len() as ClassIndex {
+                let table = project.mro(m as u32, c);
+                let fresh = project.linearise(m as u32, c);
+                assert_eq!(table.order, fresh.order);
+                assert_eq!(table.unknown_base, fresh.unknown_base);
             }
         }
     }

@@ -198,6 +198,8 @@ pub struct ClassSummary {
     pub methods: Vec<(StrRef, FunctionIndex)>,
     /// Derives from `threading.Thread` (its `run` runs in a thread).
     pub is_thread: bool,
+    /// Has a base outside the project that may define methods.
+    pub external_base: bool,
 }
 
 /// A module-level name and what it is bound to.

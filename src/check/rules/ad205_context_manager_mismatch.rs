@@ -6,8 +6,9 @@ crate::declare_rule! {
     /// (`asyncio.Lock()`, `asyncio.Semaphore()`, `asyncio.timeout()`,
     /// `asyncio.TaskGroup()`, `aiohttp.ClientSession()`, `httpx.AsyncClient()`,
     /// project classes with `__aenter__` but no `__enter__`). Objects of
-    /// unknown type, and project classes with a base outside the project, are
-    /// not reported.
+    /// unknown type, and project classes with a base outside the project that
+    /// may define those methods (any base but `object`, exceptions, typing
+    /// markers, ABCs and enums), are not reported.
     ///
     /// ## Why is this bad?
     /// It fails at run time: `TypeError: 'X' object does not support the
