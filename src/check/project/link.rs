@@ -382,7 +382,7 @@ fn blocking_via_helper(
         if !followed(g) {
             continue;
         }
-        if let Some(fact) = &project.function(refs[g]).extra().blocking
+        if let Some(fact) = project.function(refs[g]).extra().blocking.first()
             && !suppressed(refs[g].module as usize, fact.range, fact.rule.code)
         {
             is_source[g] = true;
@@ -444,7 +444,7 @@ fn blocking_via_helper(
                     let fact = f
                         .extra()
                         .blocking
-                        .as_ref()
+                        .first()
                         .expect("sources have a blocking fact");
                     names.push(fact.display.to_string());
                     related.push((
