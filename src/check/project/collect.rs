@@ -8,7 +8,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
-use super::guards::{self, ArgFact, ArgShape, ArgValue, Guard, GuardTest, MethodKind, ParamInfo};
+use super::guards::{
+    self, ArgFact, ArgShape, ArgValue, Guard, GuardTest, KeywordFact, MethodKind, ParamInfo,
+};
 use super::{
     BlockingFact, CallSite, Callee, CalleeDraft, ClassIndex, ClassSummary, Export, FunctionIndex,
     FunctionSummary, ModuleSummary, ProjectContext, StrRef, Usage,
@@ -46,7 +48,7 @@ struct OpenFunction<'a> {
     /// side tables (a nested function's entries are moved out when it
     /// closes, so the rest of each list is this function's).
     guard_base: usize,
-    pending_start: [usize; 4],
+    pending_start: [usize; 5],
     /// The enclosing function's `loop_depth`, restored when this one closes.
     outer_loop_depth: u32,
 }
@@ -91,9 +93,11 @@ pub struct SummaryBuilder<'a> {
     /// Side-table entries of open functions, with call indices local to
     /// their function until it closes.
     pending_facts: Vec<ArgFact>,
+    pending_keyword_facts: Vec<KeywordFact>,
     pending_guards: Vec<(u32, Guard)>,
     pending_keywords: Vec<(u32, u32)>,
-    pending_params: Vec<ParamInfo>,
+    /// With the name, interned only if the entry is kept.
+    pending_params: Vec<(&'a str, ParamInfo)>,
 }
 
 impl<'a> SummaryBuilder<'a> {
@@ -115,7 +119,7 @@ impl<'a> SummaryBuilder<'a> {
                 calls: Vec::new(),
                 assigned: Vec::new(),
                 guard_base: 0,
-                pending_start: [0; 4],
+                pending_start: [0; 5],
                 outer_loop_depth: 0,
             }],
             classes: Vec::new(),
@@ -124,6 +128,7 @@ impl<'a> SummaryBuilder<'a> {
             loop_depth: 0,
             guard_stack: Vec::new(),
             pending_facts: Vec::new(),
+            pending_keyword_facts: Vec::new(),
             pending_guards: Vec::new(),
             pending_keywords: Vec::new(),
             pending_params: Vec::new(),
@@ -213,6 +218,7 @@ impl<'a> SummaryBuilder<'a> {
                 self.pending_guards.len(),
                 self.pending_keywords.len(),
                 self.pending_params.len(),
+                self.pending_keyword_facts.len(),
             ],
             outer_loop_depth: std::mem::take(&mut self.loop_depth),
         });
@@ -259,31 +265,56 @@ impl<'a> SummaryBuilder<'a> {
         self.summary.calls.append(&mut open.calls);
         let end = self.summary.calls.len() as u32;
         self.summary.functions[open.index as usize].calls = start..end;
-        // Side-table entries: local call indices become module ones.
-        let [facts, guards, keywords, params] = open.pending_start;
+        // Side-table entries: local call indices become module ones. Only
+        // what AD508 reads is kept: the arguments of calls from async code
+        // (first steps of chains), and everything in functions a chain can
+        // go through; an async function's own parameters are never known.
+        let f = &self.summary.functions[open.index as usize];
+        let followed = open.index != 0 && !f.is_async && !f.is_generator && !f.unknown_decorator;
+        let (keep_args, keep_params) = (followed || f.is_async, followed);
+        let [facts, guards, keywords, params, keyword_facts] = open.pending_start;
+        let kept =
+            |value: &ArgValue| keep_params || (keep_args && matches!(value, ArgValue::Known(_)));
         let summary = &mut self.summary;
-        summary
-            .arg_facts
-            .extend(self.pending_facts.drain(facts..).map(|mut f| {
-                f.call += start;
-                f
-            }));
+        summary.arg_facts.extend(
+            self.pending_facts
+                .drain(facts..)
+                .filter(|f| kept(&f.value))
+                .map(|mut f| {
+                    f.call += start;
+                    f
+                }),
+        );
+        summary.keyword_facts.extend(
+            self.pending_keyword_facts
+                .drain(keyword_facts..)
+                .filter(|f| kept(&f.value))
+                .map(|mut f| {
+                    f.call += start;
+                    f
+                }),
+        );
         summary.call_guards.extend(
             self.pending_guards
                 .drain(guards..)
+                .filter(|_| keep_params)
                 .map(|(call, g)| (call + start, g)),
         );
         summary.call_keywords.extend(
             self.pending_keywords
                 .drain(keywords..)
+                .filter(|_| keep_args)
                 .map(|(call, k)| (call + start, k)),
         );
-        summary
-            .params
-            .extend(self.pending_params.drain(params..).map(|mut p| {
+        if keep_params {
+            for (name, mut p) in self.pending_params.drain(params..) {
                 p.function = open.index;
-                p
-            }));
+                p.name = summary.intern(name);
+                summary.params.push(p);
+            }
+        } else {
+            self.pending_params.truncate(params);
+        }
         self.guard_stack.truncate(open.guard_base);
         self.loop_depth = open.outer_loop_depth;
     }
@@ -317,19 +348,23 @@ impl<'a> SummaryBuilder<'a> {
         let def = open.def?;
         // Nested functions moved theirs out when they closed: the rest is this one's.
         let own = &self.pending_params[open.pending_start[3]..];
-        if let Some(i) = own.iter().position(|p| self.summary.str(p.name) == name) {
+        if let Some(i) = own.iter().position(|(n, _)| *n == name) {
             return u8::try_from(i).ok();
         }
         let slot = u8::try_from(own.len()).ok().filter(|i| *i < u8::MAX)?;
-        let method = own.first().map_or_else(|| method_kind(def), |p| p.method);
-        let name = self.summary.intern(name);
-        self.pending_params.push(ParamInfo {
-            function: open.index,
-            method,
+        let method = own
+            .first()
+            .map_or_else(|| method_kind(def), |(_, p)| p.method);
+        self.pending_params.push((
             name,
-            position,
-            default: param.default.as_deref().and_then(guards::literal),
-        });
+            ParamInfo {
+                function: open.index,
+                method,
+                name: StrRef::default(),
+                position,
+                default: param.default.as_deref().and_then(guards::literal),
+            },
+        ));
         Some(slot)
     }
 
@@ -383,13 +418,19 @@ impl<'a> SummaryBuilder<'a> {
         else {
             return;
         };
-        let keyword = keyword.map(guards::name_hash);
-        self.pending_facts.push(ArgFact {
-            call: call as u32,
-            keyword,
-            position,
-            value,
-        });
+        let call = call as u32;
+        match keyword {
+            Some(k) => self.pending_keyword_facts.push(KeywordFact {
+                call,
+                value,
+                keyword: guards::name_hash(k),
+            }),
+            None => self.pending_facts.push(ArgFact {
+                call,
+                position,
+                value,
+            }),
+        }
     }
 
     pub fn enter_class(
@@ -538,6 +579,11 @@ impl<'a> SummaryBuilder<'a> {
         summary.classes.shrink_to_fit();
         // Functions close innermost first: order the table by function.
         summary.params.sort_by_key(|p| p.function);
+        summary.params.shrink_to_fit();
+        summary.arg_facts.shrink_to_fit();
+        summary.keyword_facts.shrink_to_fit();
+        summary.call_guards.shrink_to_fit();
+        summary.call_keywords.shrink_to_fit();
         self.summary
     }
 }

@@ -204,15 +204,22 @@ pub struct ParamInfo {
     pub default: Option<Known>,
 }
 
-/// One argument of a call site with a known value: positional at
-/// `position`, or by keyword (its [`name_hash`]: no copy of the name).
+/// A positional argument of a call site with a known value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArgFact {
     /// Index into the module's `calls`.
     pub call: u32,
-    pub keyword: Option<NonZeroU64>,
     pub position: u8,
     pub value: ArgValue,
+}
+
+/// A keyword argument of a call site with a known value, the keyword as
+/// its [`name_hash`] (no copy of the name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeywordFact {
+    pub call: u32,
+    pub value: ArgValue,
+    pub keyword: NonZeroU64,
 }
 
 /// How a call passes its arguments, for telling an omitted parameter (its
@@ -273,11 +280,18 @@ pub fn literal(expr: &Expr) -> Option<Known> {
 }
 
 impl ModuleSummary {
-    /// The known arguments of call `call` (an index into `calls`).
+    /// The known positional arguments of call `call` (an index into `calls`).
     pub fn arg_facts_of(&self, call: u32) -> &[ArgFact] {
         let start = self.arg_facts.partition_point(|f| f.call < call);
         let end = self.arg_facts.partition_point(|f| f.call <= call);
         &self.arg_facts[start..end]
+    }
+
+    /// The known keyword arguments of call `call`.
+    pub fn keyword_facts_of(&self, call: u32) -> &[KeywordFact] {
+        let start = self.keyword_facts.partition_point(|f| f.call < call);
+        let end = self.keyword_facts.partition_point(|f| f.call <= call);
+        &self.keyword_facts[start..end]
     }
 
     /// The parameter tests call `call` sits under.

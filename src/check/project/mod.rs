@@ -232,6 +232,7 @@ pub struct ModuleSummary {
     pub references: Vec<Callee>,
     /// Arguments with known values, sorted by call index (AD508's pruning).
     pub arg_facts: Vec<guards::ArgFact>,
+    pub keyword_facts: Vec<guards::KeywordFact>,
     /// (call index, a test that must hold for the call to run), sorted.
     pub call_guards: Vec<(u32, guards::Guard)>,
     /// (call index, keyword names passed, as [`guards::keyword_bit`]s), sorted.

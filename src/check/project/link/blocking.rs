@@ -11,6 +11,7 @@
 use std::collections::VecDeque;
 
 use ruff_text_size::TextRange;
+use rustc_hash::FxHashMap;
 
 use super::{FnRef, Project, ProjectFinding, Target};
 use crate::check::project::Callee;
@@ -66,8 +67,9 @@ struct Chains<'p, 's> {
     dist: Vec<u32>,
     /// (call site in g, callee) toward it.
     next: Vec<Option<(usize, usize)>>,
-    /// The pruned search's result for a function entered with nothing known.
-    memo: Vec<Option<Option<Best>>>,
+    /// The pruned search's result for a function entered with nothing
+    /// known (only those searched: a map, not a vector per function).
+    memo: FxHashMap<usize, Option<Best>>,
     /// What is left of the current call site's [`SEARCH_BUDGET`].
     budget: u32,
 }
@@ -88,7 +90,7 @@ pub(super) fn blocking_via_helper(
         suppressed,
         dist: vec![UNREACHED; total],
         next: vec![None; total],
-        memo: vec![None; total],
+        memo: FxHashMap::default(),
         budget: 0,
     };
     let mut queue = VecDeque::new();
@@ -220,8 +222,8 @@ impl Chains<'_, '_> {
         path: &mut Vec<usize>,
     ) -> Option<Best> {
         let nothing_known = context.iter().all(Option::is_none);
-        if nothing_known && let Some(memo) = self.memo[g] {
-            return memo;
+        if nothing_known && let Some(memo) = self.memo.get(&g) {
+            return *memo;
         }
         if path.len() >= MAX_DEPTH || (!nothing_known && self.budget == 0) {
             return self.unpruned(g);
@@ -231,7 +233,7 @@ impl Chains<'_, '_> {
         }
         let best = self.search_calls(g, context, path);
         if nothing_known {
-            self.memo[g] = Some(best);
+            self.memo.insert(g, best);
         }
         best
     }
@@ -316,6 +318,7 @@ impl Chains<'_, '_> {
         let call_site = &self.project.calls(caller_ref)[site];
         let call = self.project.function(caller_ref).calls.start + site as u32;
         let facts = caller_module.arg_facts_of(call);
+        let keyword_facts = caller_module.keyword_facts_of(call);
         let keywords = caller_module.keyword_bits_of(call);
         let shift = bound_arguments(
             callee_fn.class.is_some(),
@@ -342,7 +345,7 @@ impl Chains<'_, '_> {
                 }
                 let name = callee_module.str(p.name);
                 let hash = name_hash(name);
-                if let Some(fact) = facts.iter().find(|f| f.keyword == Some(hash)) {
+                if let Some(fact) = keyword_facts.iter().find(|f| f.keyword == hash) {
                     return value(fact.value);
                 }
                 let maybe_passed = keywords & keyword_bit(name) != 0
@@ -406,7 +409,7 @@ impl Chains<'_, '_> {
 fn positional(facts: &[ArgFact], position: u8) -> Option<ArgValue> {
     facts
         .iter()
-        .find(|f| f.keyword.is_none() && f.position == position)
+        .find(|f| f.position == position)
         .map(|f| f.value)
 }
 
