@@ -256,7 +256,9 @@ pub fn keyword_bit(name: &str) -> u32 {
     1 << (name_hash(name).get() % 32)
 }
 
-/// The value of a literal: `None`, `True`, `0`, `""`, `b"x"`, `[]`, `(1,)`.
+/// The value of a literal: `None`, `True`, `0`, `""`, `b"x"`, `(1,)`, `[]`.
+/// A list, dict or set may be filled before a test (a default one, across
+/// calls): only its class is known, not its truth value.
 pub fn literal(expr: &Expr) -> Option<Known> {
     let class = |name: &str| known_class(name).expect("listed in KNOWN_CLASSES");
     let (class, truthy) = match expr {
@@ -270,10 +272,13 @@ pub fn literal(expr: &Expr) -> Option<Known> {
         Expr::StringLiteral(s) => (class("builtins.str"), Some(!s.value.is_empty())),
         Expr::FString(_) => (class("builtins.str"), None),
         Expr::BytesLiteral(b) => (class("builtins.bytes"), Some(!b.value.is_empty())),
-        Expr::List(l) => (class("builtins.list"), Some(!l.elts.is_empty())),
-        Expr::Tuple(t) => (class("builtins.tuple"), Some(!t.elts.is_empty())),
-        Expr::Set(s) => (class("builtins.set"), Some(!s.elts.is_empty())),
-        Expr::Dict(d) => (class("builtins.dict"), Some(!d.items.is_empty())),
+        Expr::Tuple(t) if !t.elts.iter().any(Expr::is_starred_expr) => {
+            (class("builtins.tuple"), Some(!t.elts.is_empty()))
+        }
+        Expr::Tuple(_) => (class("builtins.tuple"), None),
+        Expr::List(_) => (class("builtins.list"), None),
+        Expr::Set(_) => (class("builtins.set"), None),
+        Expr::Dict(_) => (class("builtins.dict"), None),
         _ => return None,
     };
     Some(Known { class, truthy })
@@ -355,6 +360,39 @@ mod ad508_guard_tests {
         let mixed = GuardTest::IsInstance(set(&["builtins.str", "app.Blob"]));
         assert_eq!(instance("builtins.str").eval(mixed), Some(true));
         assert_eq!(instance("io.BytesIO").eval(mixed), None);
+    }
+
+    /// The value of `_ = <source>`.
+    fn literal_of(source: &str) -> Option<Known> {
+        let module = crate::check::parse::parse_python(&format!("_ = {source}\n"));
+        match module.body() {
+            [ruff_python_ast::Stmt::Assign(a)] => literal(&a.value),
+            other => panic!("one assignment expected, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn literals_know_class_and_only_immutable_truth() {
+        let known = literal_of;
+        let class = |n: &str| known_class(n).unwrap();
+        assert_eq!(
+            known("None"),
+            Some(Known {
+                class: NONE_CLASS,
+                truthy: Some(false)
+            })
+        );
+        assert_eq!(known("0").unwrap().truthy, Some(false));
+        assert_eq!(known("''").unwrap().truthy, Some(false));
+        assert_eq!(known("'x'").unwrap().class, class("builtins.str"));
+        assert_eq!(known("(1,)").unwrap().truthy, Some(true));
+        assert_eq!(known("(*xs,)").unwrap().truthy, None);
+        // A mutable container may be filled before the test.
+        let empty_list = known("[]").unwrap();
+        assert_eq!(empty_list.class, class("builtins.list"));
+        assert_eq!(empty_list.truthy, None);
+        assert_eq!(known("{}").unwrap().truthy, None);
+        assert_eq!(known("x"), None);
     }
 
     #[test]
