@@ -20,7 +20,8 @@ crate::declare_rule! {
     /// and `else`, and the rest of a block after `if ...: return`, `raise`,
     /// `continue` or `break`) — is skipped when the argument fails that
     /// test. Arguments known: `None`, `True`/`False`, number, string, bytes
-    /// and container literals; instances of `io.BytesIO`, `io.StringIO`,
+    /// and tuple literals (of a list, dict or set literal only its class:
+    /// it may be filled before the test); instances of `io.BytesIO`, `io.StringIO`,
     /// `pathlib.Path` and builtin types made by calling the class; a
     /// parameter's literal default when the call omits it; `**{...}` and
     /// `**d` for a local dict literal that is otherwise only read; and, one
