@@ -2,6 +2,7 @@
 //! the context (which scope, async or not) and dispatches to the rules. Rules
 //! never walk the tree themselves.
 
+mod pruning;
 mod tasks;
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -151,6 +152,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         };
         if let Some(callee) = callee {
             self.summary.record_call(callee, call.range(), usage);
+            self.record_call_args(call);
         } else if !self.target.is_empty() && hooks::is_library_coroutine(&self.target) {
             let callee = CalleeDraft::Qualified(self.target.as_str());
             self.summary.record_call(callee, call.range(), usage);
@@ -254,6 +256,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                     rule: found.rule,
                     display: display_target(&self.target).into(),
                     range: call.range(),
+                    guards: Vec::new(),
                 });
             }
             return;
@@ -453,6 +456,13 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         grow_stack(|| self.visit_expr_inner(expr));
     }
+
+    fn visit_body(&mut self, body: &'a [Stmt]) {
+        // Parameter tests implied by an early exit hold to the end of the block.
+        let mark = self.summary.guard_mark();
+        visitor::walk_body(self, body);
+        self.summary.truncate_guards(mark);
+    }
 }
 
 impl<'m, 'a> Checker<'m, 'a> {
@@ -504,13 +514,15 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let was = self.summary.in_main_guard;
                 self.summary.in_main_guard = was || main_guard;
                 let guard = self.tasks_enter_if(if_stmt);
-                visitor::walk_stmt(self, stmt);
+                self.visit_if(if_stmt);
                 self.tasks_exit_if(guard);
                 self.summary.in_main_guard = was;
             }
             Stmt::While(_) => {
                 self.tasks_enter_loop();
+                self.summary.loop_depth += 1;
                 visitor::walk_stmt(self, stmt);
+                self.summary.loop_depth -= 1;
                 self.tasks_exit_loop();
             }
             Stmt::Expr(expr_stmt) => {
@@ -551,7 +563,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                     }),
                 );
                 self.tasks_enter_for(for_stmt);
+                self.summary.loop_depth += 1;
                 visitor::walk_stmt(self, stmt);
+                self.summary.loop_depth -= 1;
                 self.tasks_exit_for();
             }
             Stmt::Try(try_stmt) => {

@@ -323,6 +323,14 @@ pub fn check_files(
                 .filter(|f| f.extra.is_some())
                 .count(),
         );
+        eprintln!(
+            "timing: AD508 pruning facts: params {} KiB, arguments {} KiB, keywords {} KiB, guards {} KiB, keyword masks {} KiB",
+            kib(&|m| std::mem::size_of_val(&m.params[..])),
+            kib(&|m| std::mem::size_of_val(&m.arg_facts[..])),
+            kib(&|m| std::mem::size_of_val(&m.keyword_facts[..])),
+            kib(&|m| std::mem::size_of_val(&m.call_guards[..])),
+            kib(&|m| std::mem::size_of_val(&m.call_keywords[..])),
+        );
         eprintln!("timing: peak RSS after linking {rss:?}, files with noqa: {with_noqa}");
         eprintln!(
             "timing: linking {:?} ({} modules, {functions} functions, {calls} calls, {references} references)",

@@ -8,6 +8,9 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashSet;
 
+use super::guards::{
+    self, ArgFact, ArgShape, ArgValue, Guard, GuardTest, KeywordFact, MethodKind, ParamInfo,
+};
 use super::{
     BlockingFact, CallSite, Callee, CalleeDraft, ClassIndex, ClassSummary, Export, FunctionIndex,
     FunctionSummary, ModuleSummary, ProjectContext, StrRef, Usage,
@@ -41,7 +44,30 @@ struct OpenFunction<'a> {
     calls: Vec<CallSite>,
     /// Call sites whose value went to a local: (call index, name).
     assigned: Vec<(usize, &'a str)>,
+    /// Where its entries start in the builder's guard stack and pending
+    /// side tables (a nested function's entries are moved out when it
+    /// closes, so the rest of each list is this function's).
+    guard_base: usize,
+    pending_start: [usize; 5],
+    /// The enclosing function's `loop_depth`, restored when this one closes.
+    outer_loop_depth: u32,
 }
+
+/// A test on a parameter of the open function that the code being walked
+/// sits under.
+#[derive(Debug, Clone, Copy)]
+pub struct ActiveGuard<'a> {
+    pub param: &'a ast::ParameterWithDefault,
+    /// Position in the `def`, or [`guards::KEYWORD_ONLY`].
+    pub position: u8,
+    pub test: GuardTest,
+    pub holds: bool,
+}
+
+/// Guards kept per call or blocking call (the innermost ones).
+const MAX_GUARDS_PER_CALL: usize = 4;
+/// Guarded blocking calls kept per function before the next counts as unguarded.
+const MAX_GUARDED_BLOCKING: usize = 8;
 
 struct OpenClass<'a> {
     index: ClassIndex,
@@ -58,6 +84,20 @@ pub struct SummaryBuilder<'a> {
     module_defs: Vec<(&'a str, Export)>,
     /// Inside `if __name__ == "__main__":` at module level.
     pub in_main_guard: bool,
+    /// `for`/`while` statements around the code being walked, in the open
+    /// function (a parameter rebound later in the body may be rebound
+    /// before a test that a loop runs again).
+    pub loop_depth: u32,
+    /// Parameter tests around the code being walked (see [`ActiveGuard`]).
+    guard_stack: Vec<ActiveGuard<'a>>,
+    /// Side-table entries of open functions, with call indices local to
+    /// their function until it closes.
+    pending_facts: Vec<ArgFact>,
+    pending_keyword_facts: Vec<KeywordFact>,
+    pending_guards: Vec<(u32, Guard)>,
+    pending_keywords: Vec<(u32, u32)>,
+    /// With the name, interned only if the entry is kept.
+    pending_params: Vec<(&'a str, ParamInfo)>,
 }
 
 impl<'a> SummaryBuilder<'a> {
@@ -78,10 +118,20 @@ impl<'a> SummaryBuilder<'a> {
                 def: None,
                 calls: Vec::new(),
                 assigned: Vec::new(),
+                guard_base: 0,
+                pending_start: [0; 5],
+                outer_loop_depth: 0,
             }],
             classes: Vec::new(),
             module_defs: Vec::new(),
             in_main_guard: false,
+            loop_depth: 0,
+            guard_stack: Vec::new(),
+            pending_facts: Vec::new(),
+            pending_keyword_facts: Vec::new(),
+            pending_guards: Vec::new(),
+            pending_keywords: Vec::new(),
+            pending_params: Vec::new(),
         }
     }
 
@@ -162,6 +212,15 @@ impl<'a> SummaryBuilder<'a> {
             def: Some(def),
             calls: Vec::new(),
             assigned: Vec::new(),
+            guard_base: self.guard_stack.len(),
+            pending_start: [
+                self.pending_facts.len(),
+                self.pending_guards.len(),
+                self.pending_keywords.len(),
+                self.pending_params.len(),
+                self.pending_keyword_facts.len(),
+            ],
+            outer_loop_depth: std::mem::take(&mut self.loop_depth),
         });
     }
 
@@ -206,6 +265,172 @@ impl<'a> SummaryBuilder<'a> {
         self.summary.calls.append(&mut open.calls);
         let end = self.summary.calls.len() as u32;
         self.summary.functions[open.index as usize].calls = start..end;
+        // Side-table entries: local call indices become module ones. Only
+        // what AD508 reads is kept: the arguments of calls from async code
+        // (first steps of chains), and everything in functions a chain can
+        // go through; an async function's own parameters are never known.
+        let f = &self.summary.functions[open.index as usize];
+        let followed = open.index != 0 && !f.is_async && !f.is_generator && !f.unknown_decorator;
+        let (keep_args, keep_params) = (followed || f.is_async, followed);
+        let [facts, guards, keywords, params, keyword_facts] = open.pending_start;
+        let kept =
+            |value: &ArgValue| keep_params || (keep_args && matches!(value, ArgValue::Known(_)));
+        let summary = &mut self.summary;
+        summary.arg_facts.extend(
+            self.pending_facts
+                .drain(facts..)
+                .filter(|f| kept(&f.value))
+                .map(|mut f| {
+                    f.call += start;
+                    f
+                }),
+        );
+        summary.keyword_facts.extend(
+            self.pending_keyword_facts
+                .drain(keyword_facts..)
+                .filter(|f| kept(&f.value))
+                .map(|mut f| {
+                    f.call += start;
+                    f
+                }),
+        );
+        summary.call_guards.extend(
+            self.pending_guards
+                .drain(guards..)
+                .filter(|_| keep_params)
+                .map(|(call, g)| (call + start, g)),
+        );
+        summary.call_keywords.extend(
+            self.pending_keywords
+                .drain(keywords..)
+                .filter(|_| keep_args)
+                .map(|(call, k)| (call + start, k)),
+        );
+        if keep_params {
+            for (name, mut p) in self.pending_params.drain(params..) {
+                p.function = open.index;
+                p.name = summary.intern(name);
+                summary.params.push(p);
+            }
+        } else {
+            self.pending_params.truncate(params);
+        }
+        self.guard_stack.truncate(open.guard_base);
+        self.loop_depth = open.outer_loop_depth;
+    }
+
+    /// The open function's `def` (none at module level).
+    pub fn current_def(&self) -> Option<&'a ast::StmtFunctionDef> {
+        self.functions.last().and_then(|f| f.def)
+    }
+
+    pub fn guard_mark(&self) -> usize {
+        self.guard_stack.len()
+    }
+
+    pub fn truncate_guards(&mut self, mark: usize) {
+        self.guard_stack.truncate(mark);
+    }
+
+    pub fn push_guard(&mut self, guard: ActiveGuard<'a>) {
+        self.guard_stack.push(guard);
+    }
+
+    /// The open function's parameter as an index into its `params` table
+    /// (added on first use).
+    pub fn param_index(
+        &mut self,
+        param: &'a ast::ParameterWithDefault,
+        position: u8,
+    ) -> Option<u8> {
+        let name = param.parameter.name.as_str();
+        let open = self.functions.last()?;
+        let def = open.def?;
+        // Nested functions moved theirs out when they closed: the rest is this one's.
+        let own = &self.pending_params[open.pending_start[3]..];
+        if let Some(i) = own.iter().position(|(n, _)| *n == name) {
+            return u8::try_from(i).ok();
+        }
+        let slot = u8::try_from(own.len()).ok().filter(|i| *i < u8::MAX)?;
+        let method = own
+            .first()
+            .map_or_else(|| method_kind(def), |(_, p)| p.method);
+        self.pending_params.push((
+            name,
+            ParamInfo {
+                function: open.index,
+                method,
+                name: StrRef::default(),
+                position,
+                default: param.default.as_deref().and_then(guards::literal),
+            },
+        ));
+        Some(slot)
+    }
+
+    /// The innermost guards of the open function, as stored.
+    fn active_guards(&mut self) -> Vec<Guard> {
+        let base = self.functions.last().map_or(0, |f| f.guard_base);
+        let active: Vec<ActiveGuard<'a>> = self.guard_stack[base.min(self.guard_stack.len())..]
+            .iter()
+            .rev()
+            .take(MAX_GUARDS_PER_CALL)
+            .copied()
+            .collect();
+        active
+            .into_iter()
+            .filter_map(|g| {
+                Some(Guard {
+                    param: self.param_index(g.param, g.position)?,
+                    holds: g.holds,
+                    test: g.test,
+                })
+            })
+            .collect()
+    }
+
+    fn has_active_guards(&self) -> bool {
+        let base = self.functions.last().map_or(0, |f| f.guard_base);
+        self.guard_stack.len() > base
+    }
+
+    /// Facts about the arguments of the call recorded last.
+    pub fn record_call_args(&mut self, shape: ArgShape, keyword_bits: u32) {
+        let Some(open) = self.functions.last_mut() else {
+            return;
+        };
+        let Some(site) = open.calls.last_mut() else {
+            return;
+        };
+        site.args = shape;
+        let call = open.calls.len() as u32 - 1;
+        if keyword_bits != 0 {
+            self.pending_keywords.push((call, keyword_bits));
+        }
+    }
+
+    /// One argument of the call recorded last with a known value.
+    pub fn record_arg(&mut self, keyword: Option<&str>, position: u8, value: ArgValue) {
+        let Some(call) = self
+            .functions
+            .last()
+            .and_then(|f| f.calls.len().checked_sub(1))
+        else {
+            return;
+        };
+        let call = call as u32;
+        match keyword {
+            Some(k) => self.pending_keyword_facts.push(KeywordFact {
+                call,
+                value,
+                keyword: guards::name_hash(k),
+            }),
+            None => self.pending_facts.push(ArgFact {
+                call,
+                position,
+                value,
+            }),
+        }
     }
 
     pub fn enter_class(
@@ -281,18 +506,33 @@ impl<'a> SummaryBuilder<'a> {
             callee,
             range,
             usage,
+            args: ArgShape::default(),
         });
+        let call_index = open.calls.len() - 1;
         if let Some(name) = assigned {
-            let call_index = open.calls.len() - 1;
             open.assigned.push((call_index, name));
+        }
+        if self.has_active_guards() {
+            for guard in self.active_guards() {
+                self.pending_guards.push((call_index as u32, guard));
+            }
         }
     }
 
-    pub fn record_blocking(&mut self, fact: BlockingFact) {
-        let f = self.current();
-        if f.extra().blocking.is_none() {
-            f.extra_mut().blocking = Some(fact);
+    /// A blocking call: the first of the function, and later ones as long
+    /// as every one kept sits under a parameter test (one of them may be
+    /// pruned for a call site, the next one not).
+    pub fn record_blocking(&mut self, mut fact: BlockingFact) {
+        let kept = &self.current().extra().blocking;
+        let all_guarded = kept.iter().all(|b| !b.guards.is_empty());
+        if !all_guarded {
+            return;
         }
+        let full = kept.len() >= MAX_GUARDED_BLOCKING;
+        if self.has_active_guards() && !full {
+            fact.guards = self.active_guards();
+        }
+        self.current().extra_mut().blocking.push(fact);
     }
 
     /// Finishes the summary: module-level exports from definitions and imports.
@@ -334,9 +574,28 @@ impl<'a> SummaryBuilder<'a> {
         let summary = &mut self.summary;
         exports.sort_by(|a, b| summary.str(a.0).cmp(summary.str(b.0)));
         summary.exports = exports;
+        // Functions close innermost first: order the table by function.
+        summary.params.sort_by_key(|p| p.function);
         summary.seal();
         self.summary
     }
+}
+
+/// `@staticmethod` / `@classmethod` (by name: what else would they be).
+fn method_kind(def: &ast::StmtFunctionDef) -> MethodKind {
+    for d in &def.decorator_list {
+        let name = match &d.expression {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => continue,
+        };
+        match name {
+            "staticmethod" => return MethodKind::Static,
+            "classmethod" => return MethodKind::Class,
+            _ => {}
+        }
+    }
+    MethodKind::Plain
 }
 
 /// Only a docstring, `pass`, `...` or `raise ...`.

@@ -4,6 +4,8 @@
 //! resulting call graph. Everything here is linear in the size of the
 //! summaries (plus the fixpoints, each a worklist over call edges).
 
+mod blocking;
+
 use std::collections::VecDeque;
 
 use ruff_text_size::TextRange;
@@ -21,7 +23,6 @@ use crate::check::rules::{
     ad203_coroutine_reused::COROUTINE_REUSED,
     ad204_async_for_over_sync_iterable::ASYNC_FOR_OVER_SYNC_ITERABLE,
     ad205_context_manager_mismatch::CONTEXT_MANAGER_MISMATCH,
-    ad508_blocking_via_helper::BLOCKING_VIA_HELPER,
 };
 use crate::diagnostics::Diagnostic;
 use crate::registry::RuleSet;
@@ -478,7 +479,7 @@ pub fn link(
         }
     }
 
-    blocking_via_helper(&project, &refs, &resolved, suppressed, rules, &mut findings);
+    blocking::blocking_via_helper(&project, &refs, &resolved, suppressed, rules, &mut findings);
     coroutine_usage(&project, &refs, &resolved, rules, &mut findings);
     run_in_running_loop(
         &project,
@@ -498,132 +499,6 @@ pub fn link(
         &mut findings,
     );
     findings
-}
-
-/// AD508: shortest chains from async call sites to direct blocking calls.
-fn blocking_via_helper(
-    project: &Project<'_>,
-    refs: &[FnRef],
-    resolved: &Rows<Option<Target>>,
-    suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
-    rules: &[RuleSet],
-    findings: &mut Vec<ProjectFinding>,
-) {
-    let total = refs.len();
-    let followed = |g: usize| {
-        let f = project.function(refs[g]);
-        refs[g].index != 0 && !f.is_async && !f.is_generator && !f.unknown_decorator
-    };
-    // next[g] = (call site index in g, callee) toward the nearest blocking call.
-    let mut next: Vec<Option<(u32, u32)>> = vec![None; total];
-    let mut is_source = vec![false; total];
-    let mut queue = VecDeque::new();
-    for g in 0..total {
-        if !followed(g) {
-            continue;
-        }
-        if let Some(fact) = &project.function(refs[g]).extra().blocking
-            && !suppressed(refs[g].module as usize, fact.range, fact.rule.code)
-        {
-            is_source[g] = true;
-            queue.push_back(g);
-        }
-    }
-    // Reverse edges among followed functions.
-    let mut reverse_edges: Vec<(u32, (u32, u32))> = Vec::new();
-    for g in 0..resolved.len() {
-        if !followed(g) {
-            continue;
-        }
-        for (site, target) in resolved[g].iter().enumerate() {
-            let Some(callee) = target.and_then(|t| project.called_function(t)) else {
-                continue;
-            };
-            let c = project.global(callee);
-            if followed(c) {
-                reverse_edges.push((c as u32, (g as u32, site as u32)));
-            }
-        }
-    }
-    let reverse = Rows::from_pairs(total, &reverse_edges);
-    drop(reverse_edges);
-    let mut reached = is_source.clone();
-    while let Some(c) = queue.pop_front() {
-        for &(g, site) in &reverse[c] {
-            let (g, site) = (g as usize, site as usize);
-            if !reached[g] {
-                reached[g] = true;
-                next[g] = Some((site as u32, c as u32));
-                queue.push_back(g);
-            }
-        }
-    }
-    for a in 0..total {
-        let caller = project.function(refs[a]);
-        let module = refs[a].module as usize;
-        if !caller.is_async || !rules[module].contains(&BLOCKING_VIA_HELPER) {
-            continue;
-        }
-        for (site_index, target) in resolved[a].iter().enumerate() {
-            let Some(callee) = target.and_then(|t| project.called_function(t)) else {
-                continue;
-            };
-            let mut g = project.global(callee);
-            if !reached[g] {
-                continue;
-            }
-            let site = &project.calls(refs[a])[site_index];
-            let mut names = Vec::new();
-            if let Some(Target::Class { module: cm, class }) = target {
-                names.push(format!("{}()", project.class_name(*cm, *class)));
-            }
-            names.push(project.display(refs[g]));
-            let mut related = Vec::new();
-            let mut steps = 0;
-            loop {
-                let f = project.function(refs[g]);
-                let m = refs[g].module as usize;
-                if is_source[g] {
-                    let fact = f
-                        .extra()
-                        .blocking
-                        .as_ref()
-                        .expect("sources have a blocking fact");
-                    names.push(fact.display.to_string());
-                    related.push((
-                        m,
-                        fact.range,
-                        format!("`{}` blocks here ({})", fact.display, fact.rule.code),
-                    ));
-                    break;
-                }
-                let Some((s, c)) = next[g] else { break };
-                let (s, c) = (s as usize, c as usize);
-                let callee_name = project.display(refs[c]);
-                related.push((
-                    m,
-                    project.calls(refs[g])[s].range,
-                    format!("`{}` calls `{callee_name}`", project.display(refs[g])),
-                ));
-                names.push(callee_name);
-                g = c;
-                steps += 1;
-                if steps > 64 {
-                    break;
-                }
-            }
-            let chain = names.join(" -> ");
-            findings.push(ProjectFinding {
-                module,
-                diagnostic: Diagnostic::new(
-                    &BLOCKING_VIA_HELPER,
-                    format!("`{}` blocks the event loop: {chain}", names[0]),
-                    site.range,
-                ),
-                related,
-            });
-        }
-    }
 }
 
 /// AD201, AD202, AD204, AD205: what a call's value is, judged by the callee.

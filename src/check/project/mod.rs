@@ -5,6 +5,7 @@
 //! computes the fixpoints that project-wide rules need.
 
 pub mod collect;
+pub mod guards;
 pub mod link;
 pub mod reuse;
 
@@ -96,6 +97,8 @@ pub struct CallSite {
     pub callee: Callee,
     pub range: TextRange,
     pub usage: Usage,
+    /// How the arguments are passed (AD508's pruning; fits in the padding).
+    pub args: guards::ArgShape,
 }
 
 /// A direct blocking call (AD501–AD507/AD509) inside a function.
@@ -105,6 +108,8 @@ pub struct BlockingFact {
     /// `open()`, `requests.get()`.
     pub display: Box<str>,
     pub range: TextRange,
+    /// Tests on the function's parameters it sits under (empty: no allocation).
+    pub guards: Vec<guards::Guard>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,8 +144,9 @@ pub struct FunctionExtra {
     /// Functions handed to another thread (`Thread(target=f)`, `to_thread(f)`,
     /// `run_in_executor(ex, f)`, `executor.submit(f)`).
     pub thread_entries: Vec<Callee>,
-    /// The first blocking call in the body, if any.
-    pub blocking: Option<BlockingFact>,
+    /// The first blocking call in the body, if any; when it sits under a
+    /// test on a parameter, the next ones too, until one that does not.
+    pub blocking: Vec<BlockingFact>,
     /// `await f` / `await self.m` without a call: (what, where).
     pub awaited_references: Vec<(Callee, TextRange)>,
     /// `c = f(); await c; await c`: (call index within the function, the
@@ -154,7 +160,7 @@ pub struct FunctionExtra {
 
 static NO_EXTRA: FunctionExtra = FunctionExtra {
     thread_entries: Vec::new(),
-    blocking: None,
+    blocking: Vec::new(),
     awaited_references: Vec::new(),
     reused: Vec::new(),
     loop_starts: Vec::new(),
@@ -226,6 +232,15 @@ pub struct ModuleSummary {
     pub exports: Vec<(StrRef, Export)>,
     /// Project functions used as values (callbacks): callable from anywhere.
     pub references: Vec<Callee>,
+    /// Arguments with known values, sorted by call index (AD508's pruning).
+    pub arg_facts: Vec<guards::ArgFact>,
+    pub keyword_facts: Vec<guards::KeywordFact>,
+    /// (call index, a test that must hold for the call to run), sorted.
+    pub call_guards: Vec<(u32, guards::Guard)>,
+    /// (call index, keyword names passed, as [`guards::keyword_bit`]s), sorted.
+    pub call_keywords: Vec<(u32, u32)>,
+    /// Parameters that guards test or calls pass on, sorted by function.
+    pub params: Vec<guards::ParamInfo>,
     /// While the summary is built: where each string already stored is, by
     /// hash, so that a name called fifty times is stored once. Emptied (and
     /// freed) when the summary is finished.
@@ -267,6 +282,11 @@ impl ModuleSummary {
         self.classes.shrink_to_fit();
         self.exports.shrink_to_fit();
         self.references.shrink_to_fit();
+        self.params.shrink_to_fit();
+        self.arg_facts.shrink_to_fit();
+        self.keyword_facts.shrink_to_fit();
+        self.call_guards.shrink_to_fit();
+        self.call_keywords.shrink_to_fit();
     }
 
     pub fn intern_callee(&mut self, draft: CalleeDraft<'_>) -> Callee {

@@ -13,6 +13,38 @@ crate::declare_rule! {
     /// followed, and a sync generator's body does not run when it is called.
     /// A blocking call marked `# noqa` for its rule is not followed either.
     ///
+    /// A call site is not reported when its arguments rule out every chain:
+    /// a blocking call (or a call toward one) that sits in a branch of a
+    /// test on the helper's own parameter — `if p:`, `if not p:`,
+    /// `if p is None:`, `if isinstance(p, C):` (also `and`/`or`/`not`, `elif`
+    /// and `else`, and the rest of a block after `if ...: return`, `raise`,
+    /// `continue` or `break`) — is skipped when the argument fails that
+    /// test. Arguments known: `None`, `True`/`False`, number, string, bytes
+    /// and tuple literals (of a list, dict or set literal only its class:
+    /// it may be filled before the test); instances of `io.BytesIO`, `io.StringIO`,
+    /// `pathlib.Path` and builtin types made by calling the class; a
+    /// parameter's literal default when the call omits it; `**{...}` and
+    /// `**d` for a local dict literal that is otherwise only read; and, one
+    /// or more calls further down, the caller's own parameters passed on
+    /// unchanged. `isinstance` is decided only for classes whose relations
+    /// are known (builtins, the `io` classes, `os.PathLike`, `pathlib`).
+    /// Anything else is unknown and never prunes: an argument that may come
+    /// from `*args` or an unknown `**kwargs`, a parameter rebound before the
+    /// test (or anywhere, when the test is in a loop), other tests.
+    ///
+    /// ```python
+    /// class Attachment:
+    ///     def __init__(self, fp):
+    ///         if isinstance(fp, io.IOBase):
+    ///             self.fp = fp
+    ///         else:
+    ///             self.fp = open(fp, "rb")
+    ///
+    /// async def send(data, path):
+    ///     Attachment(io.BytesIO(data))  # not reported: a buffer is never opened
+    ///     Attachment(path)  # reported: a path may be
+    /// ```
+    ///
     /// ## Why is this bad?
     /// The helper blocks the event loop exactly as if the blocking call were
     /// written in the async function, but no single-call linter can see it:

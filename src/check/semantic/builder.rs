@@ -57,6 +57,7 @@ fn add_site<'a>(b: &mut Binding<'a>, site: Site<'a>) {
     if let Site::Value(_, value) = site
         && is_none_literal(value)
     {
+        b.assigned_none = true;
         return;
     }
     b.other_sites = b.other_sites.saturating_add(1);

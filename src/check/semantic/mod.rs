@@ -75,6 +75,8 @@ pub struct Binding<'a> {
     pub is_class: bool,
     /// `NAME.setblocking(False)` / `NAME.settimeout(0)` seen in the scope.
     pub made_nonblocking: bool,
+    /// Also bound by `NAME = None` (not counted in `other_sites`).
+    pub assigned_none: bool,
 }
 
 impl<'a> Binding<'a> {
@@ -88,6 +90,7 @@ impl<'a> Binding<'a> {
             is_function: false,
             is_class: false,
             made_nonblocking: false,
+            assigned_none: false,
         }
     }
 
