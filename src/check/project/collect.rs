@@ -6,7 +6,6 @@
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange, TextSize};
-use rustc_hash::FxHashSet;
 
 use super::guards::{
     self, ArgFact, ArgShape, ArgValue, Guard, GuardTest, KeywordFact, MethodKind, ParamInfo,
@@ -15,7 +14,7 @@ use super::{
     BlockingFact, CallSite, Callee, CalleeDraft, ClassIndex, ClassSummary, Export, FunctionIndex,
     FunctionSummary, ModuleSummary, ProjectContext, StrRef, Usage,
 };
-use crate::check::semantic::{Resolver, ScopeId, ScopeKind};
+use crate::check::semantic::{Resolver, ScopeId, ScopeKind, grow_stack};
 
 /// Decorators that do not change what calling the function returns.
 const TRANSPARENT_DECORATORS: &[&str] = &[
@@ -233,16 +232,22 @@ impl<'a> SummaryBuilder<'a> {
         if !open.assigned.is_empty()
             && let Some(def) = open.def
         {
-            let uses = names_read(&def.body);
-            let read = &uses.read;
-            let mut assignments: rustc_hash::FxHashMap<&str, u32> =
-                rustc_hash::FxHashMap::default();
+            // Each assigned name once, with how many calls are assigned to it.
+            let mut names: Vec<(&str, u32)> = Vec::new();
             for (_, name) in &open.assigned {
-                *assignments.entry(name).or_default() += 1;
+                match names.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => names.push((name, 1)),
+                }
             }
+            let uses = names_used(&def.body, &names);
             for (call, name) in &open.assigned {
+                let i = names
+                    .iter()
+                    .position(|(n, _)| n == name)
+                    .expect("collected above");
                 if let Some(site) = open.calls.get_mut(*call) {
-                    site.usage = if read.contains(name) {
+                    site.usage = if uses.is_read(i) {
                         Usage::Other
                     } else {
                         Usage::AssignedUnread
@@ -251,9 +256,8 @@ impl<'a> SummaryBuilder<'a> {
                 // AD203: the name holds this call's value only if no other
                 // call is assigned to it.
                 // Only names awaited directly somewhere get the path analysis.
-                let single = assignments.get(name) == Some(&1);
-                if single
-                    && uses.awaited.contains(name)
+                if names[i].1 == 1
+                    && uses.is_awaited(i)
                     && let Some(second) = super::reuse::second_await(&def.body, name)
                 {
                     let f = &mut self.summary.functions[open.index as usize];
@@ -607,54 +611,92 @@ fn is_stub_body(body: &[Stmt]) -> bool {
     })
 }
 
-/// Every name loaded (and every name awaited) anywhere in a function body (nested functions included:
-/// a closure reading a variable counts as reading it).
-fn names_read(body: &[Stmt]) -> NameUses<'_> {
-    struct Reads<'b>(FxHashSet<&'b str>, FxHashSet<&'b str>);
-    impl<'b> Visitor<'b> for Reads<'b> {
-        fn visit_expr(&mut self, expr: &'b Expr) {
-            if let Expr::Name(n) = expr
-                && (n.ctx.is_load() || n.ctx.is_del())
-            {
-                self.0.insert(n.id.as_str());
-            }
-            if let Expr::Await(a) = expr
-                && let Expr::Name(n) = &*a.value
-            {
-                self.1.insert(n.id.as_str());
-            }
-            visitor::walk_expr(self, expr);
+/// Which of `names` are loaded, and which awaited directly (`await NAME`),
+/// anywhere in a function body (nested functions included: a closure reading
+/// a variable counts as reading it). Compares against the few names asked
+/// for instead of collecting every name. Past 64 names, all count as read and
+/// none as awaited (both the cautious answer).
+fn names_used(body: &[Stmt], names: &[(&str, u32)]) -> NameUses {
+    struct Uses<'n, 'w> {
+        names: &'n [(&'w str, u32)],
+        read: u64,
+        awaited: u64,
+    }
+    impl Uses<'_, '_> {
+        fn bit(&self, name: &str) -> u64 {
+            self.names
+                .iter()
+                .position(|(n, _)| *n == name)
+                .map_or(0, |i| 1 << i)
         }
-        fn visit_stmt(&mut self, stmt: &'b Stmt) {
-            match stmt {
-                // `global x` / `nonlocal x`: the value escapes the function.
-                Stmt::Global(g) => self.0.extend(g.names.iter().map(|n| n.id.as_str())),
-                Stmt::Nonlocal(g) => self.0.extend(g.names.iter().map(|n| n.id.as_str())),
-                // `x += 1` reads x.
-                Stmt::AugAssign(a) => {
-                    if let Expr::Name(n) = &*a.target {
-                        self.0.insert(n.id.as_str());
+    }
+    impl<'b> Visitor<'b> for Uses<'_, '_> {
+        fn visit_expr(&mut self, expr: &'b Expr) {
+            match expr {
+                Expr::Name(n) if n.ctx.is_load() || n.ctx.is_del() => {
+                    self.read |= self.bit(n.id.as_str());
+                }
+                Expr::Await(a) => {
+                    if let Expr::Name(n) = &*a.value {
+                        self.awaited |= self.bit(n.id.as_str());
                     }
                 }
                 _ => {}
             }
-            visitor::walk_stmt(self, stmt);
+            grow_stack(|| visitor::walk_expr(self, expr));
+        }
+        fn visit_stmt(&mut self, stmt: &'b Stmt) {
+            match stmt {
+                // `global x` / `nonlocal x`: the value escapes the function.
+                Stmt::Global(ast::StmtGlobal { names, .. })
+                | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                    for n in names {
+                        self.read |= self.bit(n.id.as_str());
+                    }
+                }
+                // `x += 1` reads x.
+                Stmt::AugAssign(a) => {
+                    if let Expr::Name(n) = &*a.target {
+                        self.read |= self.bit(n.id.as_str());
+                    }
+                }
+                _ => {}
+            }
+            grow_stack(|| visitor::walk_stmt(self, stmt));
         }
     }
-    let mut reads = Reads(FxHashSet::default(), FxHashSet::default());
-    reads.visit_body(body);
+    if names.len() > 64 {
+        return NameUses {
+            read: u64::MAX,
+            awaited: 0,
+        };
+    }
+    let mut uses = Uses {
+        names,
+        read: 0,
+        awaited: 0,
+    };
+    uses.visit_body(body);
     NameUses {
-        read: reads.0,
-        awaited: reads.1,
+        read: uses.read,
+        awaited: uses.awaited,
     }
 }
 
-/// What one walk of a function body tells about its local names.
-struct NameUses<'b> {
-    /// Loaded anywhere (nested functions included).
-    read: FxHashSet<&'b str>,
-    /// Awaited directly: `await NAME`.
-    awaited: FxHashSet<&'b str>,
+/// Bits by position in the names asked for.
+struct NameUses {
+    read: u64,
+    awaited: u64,
+}
+
+impl NameUses {
+    fn is_read(&self, i: usize) -> bool {
+        i >= 64 || self.read & (1 << i) != 0
+    }
+
+    fn is_awaited(&self, i: usize) -> bool {
+        i < 64 && self.awaited & (1 << i) != 0
+    }
 }
 
 /// Whether every decorator is one that keeps the function as it is.
