@@ -2,6 +2,7 @@
 """Overhead of `asyncdoctor run` (a benchmark, not a test).
 
 Usage: python3 scripts/bench_run_overhead.py [--repeat N] [--scale N] [--bin PATH]
+       [--baseline-bin PATH] [--python PYTHON] [--no-debug]
 
 Runs scripts/overhead_workload.py as: plain python3; under `asyncdoctor run`
 (default mode); with PYTHONASYNCIODEBUG=1; under `asyncdoctor run --python-debug`.
@@ -30,6 +31,8 @@ p = argparse.ArgumentParser()
 p.add_argument("--repeat", type=int, default=5)
 p.add_argument("--scale", type=int, default=1)
 p.add_argument("--bin", default=os.path.join(root, "target", "release", "asyncdoctor"))
+p.add_argument("--baseline-bin", default=None,
+               help="another asyncdoctor build to compare with (e.g. before a change)")
 p.add_argument("--python", default="python3")
 p.add_argument("--no-debug", action="store_true",
                help="skip the two debug-mode configurations (they take ~20x longer)")
@@ -44,6 +47,9 @@ configs = {
     "run --python-debug": (
         [args.bin, "run", "--python-debug", "--report", report, "--"] + workload, {}),
 }
+if args.baseline_bin:
+    configs["run (baseline bin)"] = (
+        [args.baseline_bin, "run", "--report", report, "--"] + workload, {})
 if args.no_debug:
     del configs["PYTHONASYNCIODEBUG=1"], configs["run --python-debug"]
 results = {name: [] for name in configs}

@@ -124,6 +124,47 @@ fn ad809_cancellation_swallowed() {
 }
 
 #[test]
+fn ad809_a_task_dropped_right_after_swallowing_is_still_reported() {
+    // Both tasks finish and are dropped well within one heartbeat; the first
+    // is freed exactly when it would be without asyncdoctor.
+    let name = "ad809_dropped_at_once.py";
+    on_each(name, 11, AD809_WHY, |py| {
+        let v = py.label();
+        let r = run_fixture_with(&py.exe, name);
+        let f = fixture(name);
+        for row in [24, 32] {
+            assert!(
+                r.has("AD809", &f, row),
+                "[{v}] row {row}: {:?}",
+                r.codes_at()
+            );
+        }
+        assert_eq!(r.findings.len(), 2, "[{v}] {:?}", r.codes_at());
+        assert_eq!(
+            String::from_utf8_lossy(&r.output.stdout),
+            "swallowed\nfreed: True\ncleaned up\n",
+            "[{v}]"
+        );
+    });
+}
+
+#[test]
+fn ad809_timeouts_task_groups_reraise_and_uncancel_are_not_swallowing() {
+    let name = "ad809_not_swallowed.py";
+    on_each(name, 11, AD809_WHY, |py| {
+        let v = py.label();
+        let r = run_fixture_with(&py.exe, name);
+        assert!(r.findings.is_empty(), "[{v}] {:?}", r.codes_at());
+        assert_eq!(
+            String::from_utf8_lossy(&r.output.stdout),
+            "timeout wait_for group\nre-raised\nuncancel\n",
+            "[{v}]"
+        );
+        assert_eq!(r.output.status.code(), Some(0), "[{v}]");
+    });
+}
+
+#[test]
 fn clean_programs_have_no_findings() {
     on_each("clean programs", 9, "", |py| {
         let v = py.label();

@@ -83,6 +83,7 @@ fn fixtures_print_the_same_under_run() {
             "ad804_never_retrieved.py",
             "ad805_unclosed.py",
             "ad809_cancel_swallowed.py",
+            "ad809_dropped_at_once.py",
             "clean.py",
         ] {
             let f = fixture(name);

@@ -13,9 +13,10 @@ Mechanisms:
   is wrapped (BaseEventLoop and uvloop both call it);
 - a heartbeat callback on each running loop plus a watchdog thread that samples
   the loop thread's stack with sys._current_frames() while it is late (AD801);
-- a task factory that creates the ordinary asyncio.Task and records the first
-  user frame (code object + instruction offset; the line is worked out only if
-  the task is reported) as the creation site, keeping only weak references
+- BaseEventLoop.create_task is wrapped (for other loops such as uvloop, a task
+  factory is installed unless the program has one) to record the first user
+  frame (code object + instruction offset; the line is worked out only if the
+  task is reported) as the creation site, keeping only weak references
   (AD803/AD804/AD806/AD809); under heavy task churn it records a sample of at
   most _SITE_BUDGET tasks per heartbeat and steps aside until the next one;
 - the loop's exception handler path (destroyed pending, never retrieved);
@@ -25,9 +26,9 @@ Mechanisms:
 - a periodic progress check with the await graph and asyncio.Lock owners (AD807);
 - BaseEventLoop.call_soon/call_at called from a foreign thread (AD808),
   installed only once the program starts a thread;
-- tasks that were cancelled but finished without CancelledError (AD809, 3.11+),
-  seen when such a task is still referenced at a periodic check or loop stop
-  (no done-callbacks: they would show in the task's repr);
+- tasks that were cancelled but finished without CancelledError (AD809, 3.11+):
+  Task.cancel/uncancel are wrapped and each cancelled task is kept until it is
+  seen finished (no done-callbacks: they would show in the task's repr);
 - `asyncdoctor tasks PID`: a control socket in ASYNCDOCTOR_CONTROL_DIR that
   answers with a snapshot of every loop's tasks.
 """
@@ -240,7 +241,7 @@ class _LoopState(object):
     __slots__ = ("loop_ref", "tid", "running", "interval", "threshold", "next_due",
                  "handle", "samples", "sample_due", "new", "live", "beats", "hang_every",
                  "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled",
-                 "factory", "over_budget")
+                 "factory", "over_budget", "cancels", "cancel_check_due")
 
     def __init__(self, loop):
         import weakref
@@ -266,8 +267,12 @@ class _LoopState(object):
         self.impl = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
         self.started = _mono()
         self.disabled = False
-        self.factory = None
+        self.factory = None  # only for loops that are not BaseEventLoops (uvloop)
         self.over_budget = False
+        # id(task) -> task (or a weakref to it while the loop is not running):
+        # tasks whose cancel() was requested and that have not been seen finish.
+        self.cancels = {}
+        self.cancel_check_due = False
 
 
 # Creation sites recorded per heartbeat at most: a program that creates tasks
@@ -276,44 +281,276 @@ class _LoopState(object):
 _SITE_BUDGET = 256
 
 
-def _make_task_factory(st):
-    """A factory that creates the ordinary asyncio.Task and notes where (the
-    first user frame): no wrapper around the coroutine, nothing on the task."""
-    new = st.new
+def _make_recorder():
+    """note(st, task, frame): counts a new task and notes where it was created
+    (the first user frame from `frame` outwards, as code object + offset: the
+    line is worked out only if the task is ever reported). False once the
+    loop's budget for this beat is spent."""
     cache = _user_cache
     is_user = _is_user
-    Task = _Task
     ref = _weakref
     stats = _stats
-
     budget = _SITE_BUDGET
+
+    def note(st, task, f):
+        stats["created"] += 1
+        new = st.new
+        if len(new) >= budget:
+            # Task churn: stop paying for sites until the next beat.
+            st.over_budget = True
+            stats["sampled"] = True
+            return False
+        while f is not None:
+            code = f.f_code
+            u = cache.get(code.co_filename)
+            if u is None:
+                u = is_user(code.co_filename)
+            if u:
+                new[id(task)] = ((code, f.f_lasti), ref(task))
+                return True
+            f = f.f_back
+        new[id(task)] = (None, ref(task))
+        return True
+    return note
+
+
+_note_task = None  # set by _patch_asyncio: _make_recorder()
+_orig_create_task = None
+_create_task_hooked = False
+
+
+def _wrap_create_task(orig):
+    """BaseEventLoop.create_task, noting each new task. Wrapping the method
+    rather than installing a task factory keeps the program's own factory
+    (e.g. 3.12's eager_task_factory) working as it is and get_task_factory()
+    unchanged, and 3.13.0 names every task 'None' when a factory is set."""
+    states_get = _states.get
+    note = _note_task
+
+    def create_task(self, coro, **kwargs):
+        task = orig(self, coro, **kwargs)
+        try:
+            st = states_get(id(self))
+            if st is not None and not note(st, task, _getframe(1)):
+                _hook_create_task(False)
+            if self._debug:
+                _drop_own_frame(task)
+        except BaseException as exc:
+            harness_error("create_task", exc)
+        return task
+    create_task.__name__ = orig.__name__
+    create_task.__qualname__ = orig.__qualname__
+    create_task.__doc__ = orig.__doc__
+    create_task.__wrapped__ = orig
+    return create_task
+
+
+def _hook_create_task(on):
+    """Puts the wrapper on BaseEventLoop (or the original back, for task
+    churn: then task creation costs nothing extra until the next beat)."""
+    global _create_task_hooked
+    if on == _create_task_hooked or _orig_create_task is None:
+        return
+    _create_task_hooked = on
+    base = _asyncio.base_events.BaseEventLoop
+    base.create_task = _wrapped_create_task if on else _orig_create_task
+
+
+_wrapped_create_task = None
+
+
+def _drop_own_frame(task):
+    """In debug mode a task records where it was created; create_task drops
+    its own frame from that, and this drops ours, as if we were not there."""
+    tb = getattr(task, "_source_traceback", None)
+    if tb and tb[-1].filename == __file__ and tb[-1].name == "create_task":
+        del tb[-1]
+
+
+def _make_task_factory(st):
+    """For loops whose create_task is not BaseEventLoop's (uvloop): a factory
+    that creates the ordinary asyncio.Task and notes where. No wrapper around
+    the coroutine, nothing on the task."""
+    Task = _Task
+    note = _note_task
 
     def _task_factory(loop, coro, **kwargs):
         task = Task(coro, loop=loop, **kwargs)
         try:
-            stats["created"] += 1
-            if len(new) >= budget:
-                # Task churn: stop paying for sites until the next beat.
-                st.over_budget = True
-                stats["sampled"] = True
+            if not note(st, task, _getframe(1)):
                 loop.set_task_factory(None)
-            f = _getframe(1)
-            while f is not None:
-                code = f.f_code
-                u = cache.get(code.co_filename)
-                if u is None:
-                    u = is_user(code.co_filename)
-                if u:
-                    # The line is worked out only if the task is ever reported.
-                    new[id(task)] = ((code, f.f_lasti), ref(task))
-                    break
-                f = f.f_back
-            else:
-                new[id(task)] = (None, ref(task))
         except BaseException as exc:
             harness_error("task_factory", exc)
         return task
     return _task_factory
+
+
+# ---------------------------------------------------------------- AD809
+#
+# Python 3.11+ counts cancel requests (Task.cancelling(); uncancel() takes one
+# back, as asyncio.timeout() and TaskGroup do). A task that finishes normally
+# while a request is still counted swallowed it. To see every such task, even
+# one the program drops right after, Task.cancel itself is wrapped: a cancel is
+# rare, so this costs nothing per task (a done-callback per task would show in
+# every task's repr and cost a loop callback each). The cancelled task is kept
+# until it is seen finished: at a check scheduled right after the cancel
+# (call_soon: it runs after the task's own wake-up, so a task that swallows
+# the cancellation at once is checked before anything else could drop it),
+# then at each heartbeat, when the loop stops, and at exit.
+#
+# Requests that asyncio's own TaskGroup and timeout make are counted apart
+# (and uncancel() from there takes them back): in 3.11 and 3.12 a TaskGroup
+# whose child fails while the parent waits in `async with` never takes its
+# request back, which is not the parent task's doing.
+#
+# Before 3.11 there is no request count, and timeouts (async-timeout, anyio)
+# swallow cancellations on purpose, so AD809 is not reported there.
+
+_cancel_hooked = False
+_asyncio_cancellers = frozenset()  # code objects whose cancel() asyncio takes back itself
+_asyncio_uncancellers = frozenset()
+
+
+def _hook_task_cancel(asyncio):
+    global _cancel_hooked, _asyncio_cancellers, _asyncio_uncancellers
+    tasks_mod = asyncio.tasks
+    if not hasattr(tasks_mod.Task, "cancelling"):
+        return
+    cancellers, uncancellers = set(), set()
+    for mod, cls, cancel, uncancel in (("taskgroups", "TaskGroup", "_on_task_done", "__aexit__"),
+                                       ("timeouts", "Timeout", "_on_timeout", "__aexit__")):
+        owner = getattr(getattr(asyncio, mod, None), cls, None)
+        for names, codes in ((cancel, cancellers), (uncancel, uncancellers)):
+            code = getattr(getattr(owner, names, None), "__code__", None)
+            if code is not None:
+                codes.add(code)
+    _asyncio_cancellers = frozenset(cancellers)
+    _asyncio_uncancellers = frozenset(uncancellers)
+    classes = [tasks_mod.Task]
+    py_task = getattr(tasks_mod, "_PyTask", None)
+    if py_task is not None and py_task is not tasks_mod.Task:
+        classes.append(py_task)
+    for cls in classes:
+        cancel = cls.__dict__.get("cancel")
+        uncancel = cls.__dict__.get("uncancel")
+        if cancel is None or uncancel is None:
+            continue
+        _set_type_attr(cls, "uncancel", _wrap_uncancel(uncancel))
+        _set_type_attr(cls, "cancel", _wrap_cancel(cancel))
+    _cancel_hooked = True
+
+
+def _set_type_attr(cls, name, value):
+    """setattr, also on the C Task type, which Python does not let one
+    change: its dict is reached through gc and changed in place. Then the
+    type must be marked modified, or cached lookups (the specialising
+    interpreter's too) keep finding the old method; the __abstractmethods__
+    descriptor calls PyType_Modified on any type, and setting then deleting it
+    leaves the type's dict as it was."""
+    try:
+        setattr(cls, name, value)
+        return
+    except TypeError:
+        pass
+    import gc
+    dicts = [d for d in gc.get_referents(cls.__dict__) if type(d) is dict]
+    if len(dicts) != 1 or name not in dicts[0]:
+        raise RuntimeError("cannot reach %s's dict" % cls.__name__)
+    marker = type.__dict__["__abstractmethods__"]
+    dicts[0][name] = value
+    marker.__set__(cls, frozenset())
+    marker.__delete__(cls)
+
+
+def _wrap_cancel(orig):
+    def cancel(self, msg=None):
+        requested = orig(self, msg)
+        if requested:
+            try:
+                _cancel_requested(self, _getframe(1).f_code)
+            except BaseException as exc:
+                harness_error("task_cancel", exc)
+        return requested
+    return _like(cancel, orig, "Task.cancel")
+
+
+def _wrap_uncancel(orig):
+    def uncancel(self):
+        left = orig(self)
+        try:
+            if _getframe(1).f_code in _asyncio_uncancellers:
+                _asyncio_took_back(self)
+        except BaseException as exc:
+            harness_error("task_uncancel", exc)
+        return left
+    return _like(uncancel, orig, "Task.uncancel")
+
+
+def _like(new, orig, qualname):
+    new.__name__ = getattr(orig, "__name__", qualname.split(".")[-1])
+    new.__qualname__ = getattr(orig, "__qualname__", qualname)
+    new.__doc__ = orig.__doc__
+    new.__wrapped__ = orig
+    return new
+
+
+def _cancel_requested(task, caller):
+    loop = task.get_loop()
+    st = _states.get(id(loop))
+    if st is None or st.loop_ref() is not loop or st.disabled:
+        return
+    key = id(task)
+    # [the task (a weakref while the loop is not running: a task the program
+    #  drops with its loop is then destroyed, and reported, as without us),
+    #  the requests asyncio itself will take back]
+    entry = st.cancels.get(key)
+    if entry is None:
+        entry = st.cancels[key] = [task if st.running else _weakref(task), 0]
+    elif st.running:
+        entry[0] = task
+    if caller in _asyncio_cancellers:
+        entry[1] += 1
+    if st.running and not st.cancel_check_due and st.tid == _get_ident():
+        st.cancel_check_due = True
+        loop.call_soon(_check_cancels, st)
+
+
+def _asyncio_took_back(task):
+    st = _states.get(id(task.get_loop()))
+    entry = st.cancels.get(id(task)) if st is not None else None
+    if entry is not None and entry[1] > 0:
+        entry[1] -= 1
+
+
+def _check_cancels(st, stopping=False):
+    """Tasks whose cancel was requested: a finished one is checked and let
+    go; one whose requests were all taken back (uncancel) is let go, a new
+    cancel() brings it back; the others are kept (weakly once the loop stops).
+    Also a loop callback: never raises."""
+    try:
+        _check_cancels_now(st, stopping)
+    except BaseException as exc:
+        harness_error("cancel_check", exc)
+
+
+def _check_cancels_now(st, stopping):
+    st.cancel_check_due = False
+    cancels = st.cancels
+    if not cancels:
+        return
+    for key, entry in list(cancels.items()):
+        task = entry[0]() if type(entry[0]) is _weakref else entry[0]
+        if task is None:
+            del cancels[key]
+        elif task.done():
+            del cancels[key]
+            if _swallowed_cancel(task, entry[1]):
+                _report_swallowed(task, _site_for(task))
+        elif task.cancelling() == 0:
+            del cancels[key]
+        elif stopping and type(entry[0]) is not _weakref:
+            entry[0] = _weakref(task)
+    task = entry = None
 
 
 def _line_of(code, lasti):
@@ -340,22 +577,28 @@ def _site_dict(site):
             "func": getattr(code, "co_qualname", code.co_name), "user": True}
 
 
-def _swallowed_cancel(task):
-    """A task that was asked to cancel (3.11+ counts requests) and finished normally."""
+def _swallowed_cancel(task, asyncio_requests=0):
+    """A task that was asked to cancel (3.11+ counts requests) and finished
+    normally, with more requests left than asyncio's own (see AD809 above)."""
     cancelling = getattr(task, "cancelling", None)
-    if cancelling is None or task.cancelled() or cancelling() == 0:
+    if cancelling is None or task.cancelled() or cancelling() <= asyncio_requests:
         return False
     # Never task.exception(): it would mark the exception as retrieved.
     return getattr(task, "_exception", None) is None
 
 
+def _report_swallowed(task, site):
+    coro = task.get_coro()
+    _emit({"type": "cancel_swallowed", "task": _task_name(task), "coro": _coro_name(coro),
+           "site": _site_dict(site), "defined": _coro_def(coro)})
+
+
 def _task_done(task, site):
-    if task.cancelled():
-        return
-    if _swallowed_cancel(task):
-        coro = task.get_coro()
-        _emit({"type": "cancel_swallowed", "task": _task_name(task), "coro": _coro_name(coro),
-               "site": _site_dict(site), "defined": _coro_def(coro)})
+    """A finished task seen by a periodic look; AD809 from here only if
+    Task.cancel could not be wrapped (then a task dropped between two looks
+    is missed)."""
+    if not _cancel_hooked and _swallowed_cancel(task):
+        _report_swallowed(task, site)
 
 
 def _scan_new(st):
@@ -444,12 +687,11 @@ def _beat(st):
         st.beats += 1
         if _fault == "heartbeat":
             raise RuntimeError("fault injected by ASYNCDOCTOR_FAULT")
+        if st.cancels:
+            _check_cancels(st)  # before _scan_new lets go of creation sites
         _scan_new(st)
         if st.over_budget:
-            st.over_budget = False
-            loop = st.loop_ref()
-            if loop is not None and loop.get_task_factory() is None:
-                loop.set_task_factory(st.factory)
+            _resume_sites(st)
         if st.beats % st.hang_every == 0:
             _prune(st)
             _hang_check(st, now)
@@ -552,11 +794,18 @@ def _state_for(loop):
 
 def _on_loop_created(loop):
     """Tasks created before the loop runs (asyncio.run's main task, manual
-    loops) get creation sites too."""
-    st = _state_for(loop)
+    loops) get creation sites too (create_task looks the loop up)."""
+    _state_for(loop)
+
+
+def _resume_sites(st):
+    """The next beat after task churn: record creation sites again."""
+    st.over_budget = False
     if st.factory is None:
-        st.factory = _make_task_factory(st)
-    if loop.get_task_factory() is None:
+        _hook_create_task(True)
+        return
+    loop = st.loop_ref()
+    if loop is not None and loop.get_task_factory() is None:
         loop.set_task_factory(st.factory)
 
 
@@ -578,10 +827,13 @@ def _on_loop_start(loop):
     if st.disabled:
         return
     st.running = True
-    if st.factory is None:
-        st.factory = _make_task_factory(st)
-    if loop.get_task_factory() is None:
-        loop.set_task_factory(st.factory)
+    if not isinstance(loop, _asyncio.base_events.BaseEventLoop):
+        # Another loop implementation (uvloop): a task factory, unless the
+        # program has its own.
+        if st.factory is None:
+            st.factory = _make_task_factory(st)
+        if loop.get_task_factory() is None:
+            loop.set_task_factory(st.factory)
     st.next_due = _mono() + st.interval
     st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
@@ -599,8 +851,11 @@ def _on_loop_stop(loop):
     if st.handle is not None:
         st.handle.cancel()
         st.handle = None
+    _check_cancels(st, stopping=True)
     _scan_new(st)
     _prune(st)
+    if st.over_budget:
+        _resume_sites(st)
     _emit_stats()  # cumulative; a process ended by os._exit never runs atexit
 
 
@@ -790,6 +1045,7 @@ def _wrap_close(orig):
 @_guard("atexit")
 def _at_exit():
     for st in list(_states.values()):
+        _check_cancels(st, stopping=True)
         _scan_new(st)
         _prune(st)
         loop = st.loop_ref()
@@ -1215,15 +1471,23 @@ def _install_resource_capture():
 
 
 def _patch_asyncio(asyncio):
-    global _asyncio, _Task
+    global _asyncio, _Task, _note_task, _orig_create_task, _wrapped_create_task
     _asyncio = asyncio
     _Task = asyncio.Task
+    _note_task = _make_recorder()
+    base = asyncio.base_events.BaseEventLoop
+    _orig_create_task = base.create_task
+    _wrapped_create_task = _wrap_create_task(_orig_create_task)
+    _hook_create_task(True)
+    try:
+        _hook_task_cancel(asyncio)
+    except BaseException as exc:
+        harness_error("task_cancel_hook", exc)
     events = asyncio.events
     wrapped = _wrap_set_running_loop(events._set_running_loop)
     events._set_running_loop = wrapped
     if getattr(asyncio, "_set_running_loop", None) is not None:
         asyncio._set_running_loop = wrapped
-    base = asyncio.base_events.BaseEventLoop
     base.call_exception_handler = _wrap_call_exception_handler(base.call_exception_handler)
     base.close = _wrap_close(base.close)
     base.__init__ = _wrap_init(base.__init__)
