@@ -111,6 +111,17 @@ fn ad808_loop_call_from_a_thread() {
     expect("ad808_thread_unsafe.py", "AD808", &[6]);
 }
 
+#[test]
+fn ad804_with_the_programs_own_task_factory() {
+    // 3.12+: eager_task_factory, whose failed task has no coroutine left.
+    expect_then("own_task_factory.py", "AD804", &[26], |r| {
+        assert_eq!(
+            String::from_utf8_lossy(&r.output.stdout),
+            "own factory: True\nquick 1\n"
+        );
+    });
+}
+
 /// Task.cancelling() (3.11+) tells a swallowed cancellation from a timeout's.
 const AD809_WHY: &str = "AD809 needs Task.cancelling(), Python 3.11+";
 
@@ -168,7 +179,7 @@ fn ad809_timeouts_task_groups_reraise_and_uncancel_are_not_swallowing() {
 fn clean_programs_have_no_findings() {
     on_each("clean programs", 9, "", |py| {
         let v = py.label();
-        for name in ["clean.py", "clean_sync.py"] {
+        for name in ["clean.py", "clean_sync.py", "loop_at_exit.py"] {
             let r = run_fixture_with(&py.exe, name);
             assert!(r.findings.is_empty(), "[{v}] {name}: {:?}", r.codes_at());
             assert_eq!(r.output.status.code(), Some(0), "[{v}] {name}");

@@ -84,6 +84,9 @@ fn fixtures_print_the_same_under_run() {
             "ad805_unclosed.py",
             "ad809_cancel_swallowed.py",
             "ad809_dropped_at_once.py",
+            "own_task_factory.py",
+            "debug_traceback.py",
+            "loop_at_exit.py",
             "clean.py",
         ] {
             let f = fixture(name);

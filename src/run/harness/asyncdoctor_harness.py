@@ -182,7 +182,23 @@ def _site_of(frame):
     return _frame_info(f) if f is not None else None
 
 
+def _get_coro(task):
+    """The task's coroutine, or None: a 3.12+ eager task that finished while
+    being created has none, and get_coro() crashes 3.12.0-3.12.1 on such a
+    task, so the _coro attribute (None-safe) is read first."""
+    try:
+        return task._coro
+    except AttributeError:
+        pass
+    try:
+        return task.get_coro()
+    except Exception:
+        return None
+
+
 def _coro_name(coro):
+    if coro is None:
+        return ""
     code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
     if code is None:
         return type(coro).__name__
@@ -207,10 +223,7 @@ def _chain_frames(task):
     """The frame objects of a task's await chain, outermost first (the
     innermost one's locals show what it waits on)."""
     frames = []
-    try:
-        obj = task.get_coro()
-    except Exception:
-        return frames
+    obj = _get_coro(task)
     depth = 0
     while obj is not None and depth < 64:
         depth += 1
@@ -588,7 +601,7 @@ def _swallowed_cancel(task, asyncio_requests=0):
 
 
 def _report_swallowed(task, site):
-    coro = task.get_coro()
+    coro = _get_coro(task)
     _emit({"type": "cancel_swallowed", "task": _task_name(task), "coro": _coro_name(coro),
            "site": _site_dict(site), "defined": _coro_def(coro)})
 
@@ -617,6 +630,10 @@ def _scan_new(st):
             continue  # finished (or destroyed) and freed already
         if task.done():
             _task_done(task, entry[0])
+            if getattr(task, "_log_traceback", False):
+                # Failed, and still referenced (by a reference cycle, say):
+                # AD804 needs its site when it is freed.
+                live[key] = (entry[0], born, entry[1])
         else:
             # No done-callback: it would show in the task's repr.
             live[key] = (entry[0], born, entry[1])
@@ -631,7 +648,7 @@ def _prune(st):
         task = entry[2]()
         if task is None:
             del live[key]
-        elif task.done():
+        elif task.done() and not getattr(task, "_log_traceback", False):
             del live[key]
             _task_done(task, entry[0])
     task = None
@@ -663,11 +680,7 @@ def _age_ms(task):
 
 
 def _describe_task(task):
-    coro = None
-    try:
-        coro = task.get_coro()
-    except Exception:
-        pass
+    coro = _get_coro(task)
     site = _site_for(task)
     return {"name": _task_name(task), "coro": _coro_name(coro) if coro is not None else "?",
             "site": _site_dict(site), "defined": _coro_def(coro) if coro is not None else None,
@@ -771,9 +784,14 @@ def _start_watchdog():
     global _watchdog_started
     if _watchdog_started:
         return
-    _watchdog_started = True
     t = threading.Thread(target=_watchdog, name="asyncdoctor-watchdog", daemon=True)
-    _orig_thread_start(t)
+    try:
+        _orig_thread_start(t)
+    except RuntimeError:
+        # A loop started at interpreter shutdown (from atexit, say): 3.12+
+        # starts no threads then. Its stalls are still timed, not sampled.
+        return
+    _watchdog_started = True
 
 
 # ---------------------------------------------------------------- loop start/stop
@@ -896,11 +914,8 @@ def _observe_context(loop, context):
         _emit(info)
     elif message.endswith("exception was never retrieved") and fut is not None:
         exc = context.get("exception")
-        coro = None
-        try:
-            coro = fut.get_coro()
-        except Exception:
-            pass
+        is_task = hasattr(fut, "get_coro")
+        coro = _get_coro(fut) if is_task else None
         raised = None
         tb = getattr(exc, "__traceback__", None)
         while tb is not None:
@@ -909,8 +924,8 @@ def _observe_context(loop, context):
                           "func": tb.tb_frame.f_code.co_name}
             tb = tb.tb_next
         _emit({"type": "exception_never_retrieved",
-               "task": _task_name(fut) if coro is not None else repr(fut),
-               "coro": _coro_name(coro) if coro is not None else "",
+               "task": _task_name(fut) if is_task else repr(fut),
+               "coro": _coro_name(coro),
                "exception": "%s: %s" % (type(exc).__name__, exc) if exc is not None else "",
                "site": _site_dict(_site_for(fut)),
                "defined": _coro_def(coro) if coro is not None else None,
@@ -1108,19 +1123,28 @@ def _start_control():
     except OSError:
         pass
     srv = _high_fd(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
-    srv.bind(path)
-    srv.listen(4)
-    import atexit
 
     def _remove():
         try:
             os.unlink(path)
         except OSError:
             pass
+    try:
+        srv.bind(path)
+        srv.listen(4)
+        t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
+                             daemon=True)
+        _orig_thread_start(t)
+    except BaseException:
+        # Closed here, not left to the garbage collector's ResourceWarning
+        # (which would read as the program's own unclosed socket).
+        srv.close()
+        _remove()
+        if isinstance(sys.exc_info()[1], RuntimeError):
+            return  # no new threads at interpreter shutdown (see _start_watchdog)
+        raise
+    import atexit
     atexit.register(_remove)
-    t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
-                         daemon=True)
-    _orig_thread_start(t)
 
 
 def _control_loop(srv):
