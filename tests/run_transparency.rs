@@ -87,6 +87,7 @@ fn fixtures_print_the_same_under_run() {
             "own_task_factory.py",
             "debug_traceback.py",
             "loop_at_exit.py",
+            "resource_at_shutdown.py",
             "clean.py",
         ] {
             let f = fixture(name);

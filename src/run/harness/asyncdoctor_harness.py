@@ -1068,6 +1068,7 @@ def _at_exit():
             _pending_report(loop, "the interpreter exited")
     _emit_stats()
     _flush()
+    _drop_resource_filter()
 
 
 def _emit_stats():
@@ -1445,6 +1446,32 @@ def _user_action(warnings, msg, ours):
     return warnings.defaultaction
 
 
+_resource_filter = None
+
+
+def _drop_resource_filter():
+    """At exit: objects freed while the interpreter shuts down warn through
+    C code that no longer calls _showwarnmsg, so our "always" filter would
+    show warnings the program's own filters hide; those have no line of the
+    program's to report anyway."""
+    import warnings
+    ours = _resource_filter
+    if ours is None or ours not in warnings.filters:
+        return
+    mutated = (getattr(warnings, "_filters_mutated", None)
+               or getattr(warnings, "_filters_mutated_lock_held", None))  # 3.14
+    lock = getattr(warnings, "_lock", None)
+    if lock is not None:
+        with lock:
+            warnings.filters.remove(ours)
+            if mutated is not None:
+                mutated()
+    else:
+        warnings.filters.remove(ours)
+        if mutated is not None:
+            mutated()
+
+
 def _install_resource_capture():
     import warnings
     orig_show = warnings._showwarnmsg
@@ -1452,6 +1479,8 @@ def _install_resource_capture():
     # one of the program's (filterwarnings would otherwise replace that one).
     warnings.filterwarnings("always", message=".*", category=ResourceWarning)
     ours = warnings.filters[0]
+    global _resource_filter
+    _resource_filter = ours
 
     def _showwarnmsg(msg):
         try:
