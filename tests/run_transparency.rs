@@ -347,43 +347,46 @@ fn missing_command_is_a_usage_error() {
 
 #[test]
 fn tasks_pid_shows_the_live_task_tree() {
-    skip_without_python!();
-    let mut child = Command::new(bin())
-        .current_dir(root())
-        .args(["run", "--report", "/dev/null", "--"])
-        .args(["python3", &fixture("live.py")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let pid: i32 = line.trim().strip_prefix("ready ").unwrap().parse().unwrap();
-    let view = Command::new(bin())
-        .current_dir(root())
-        .args(["tasks", &pid.to_string()])
-        .output()
-        .unwrap();
-    // SAFETY: kill(2) on the program we started; it handles SIGTERM.
-    unsafe {
-        libc_kill(pid, 15);
-    }
-    let status = child.wait().unwrap();
-    let text = String::from_utf8_lossy(&view.stdout);
-    assert!(view.status.success(), "{view:?}");
-    assert!(text.contains("worker-0 `worker`"), "{text}");
-    assert!(text.contains("waits on Event.wait()"), "{text}");
-    assert!(
-        text.contains("awaiting tests/fixtures/run/live.py:8 in worker"),
-        "{text}"
-    );
-    assert!(
-        text.contains("created at tests/fixtures/run/live.py:15"),
-        "{text}"
-    );
-    assert_eq!(status.code(), Some(0));
+    // The await-chain walk and what a task waits on read interpreter internals.
+    on_each("tasks PID", |py| {
+        let v = py.label();
+        let mut child = Command::new(bin())
+            .current_dir(root())
+            .args(["run", "--report", "/dev/null", "--"])
+            .args([py.exe.as_str(), &fixture("live.py")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let pid: i32 = line.trim().strip_prefix("ready ").unwrap().parse().unwrap();
+        let view = Command::new(bin())
+            .current_dir(root())
+            .args(["tasks", &pid.to_string()])
+            .output()
+            .unwrap();
+        // SAFETY: kill(2) on the program we started; it handles SIGTERM.
+        unsafe {
+            libc_kill(pid, 15);
+        }
+        let status = child.wait().unwrap();
+        let text = String::from_utf8_lossy(&view.stdout);
+        assert!(view.status.success(), "[{v}] {view:?}");
+        assert!(text.contains("worker-0 `worker`"), "[{v}] {text}");
+        assert!(text.contains("waits on Event.wait()"), "[{v}] {text}");
+        assert!(
+            text.contains("awaiting tests/fixtures/run/live.py:8 in worker"),
+            "[{v}] {text}"
+        );
+        assert!(
+            text.contains("created at tests/fixtures/run/live.py:15"),
+            "[{v}] {text}"
+        );
+        assert_eq!(status.code(), Some(0), "[{v}]");
+    });
 }
 
 #[test]
