@@ -9,13 +9,15 @@ Runs scripts/overhead_workload.py as: plain python3; under `asyncdoctor run`
 Reports the median in-program time per part and the ratio to plain Python.
 Configurations are interleaved so machine noise hits them alike.
 
-Caveat (measured on CPython 3.11, 2-core shared machine): the tcp_echo part is
-bimodal, about 0.135 s or 0.29 s CPU, depending on the interpreter's memory
-layout alone: plain `python3 -c "import argparse, decimal; ..."` before the
-workload flips it to the slow mode too, and so does importing a truncated copy
-of the harness without running any of it. Read tcp_echo ratios near 2x as that
-artifact, not as harness work; the short_tasks and queue_ping_pong parts are
-stable.
+The tcp_echo part used to be bimodal (about 0.135 s or 0.29 s CPU on CPython
+3.11, the slow mode ~20,000 more page faults, mostly system time): glibc's
+dynamic mmap threshold, raised only once the process has freed a large mmapped
+block. Plain python3 showed both modes depending on what it imported first
+(`import json, importlib.util` in a sitecustomize: slow; either alone: fast),
+and so did the sitecustomize shim with the harness not even installed. The
+workload now frees a 1 MiB block first, which puts every configuration in the
+fast mode. (The harness does not do that itself: it would change the program's
+own allocator state, and make some programs faster under `run` than without.)
 """
 import argparse
 import json

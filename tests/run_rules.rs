@@ -122,6 +122,14 @@ fn ad804_with_the_programs_own_task_factory() {
     });
 }
 
+#[test]
+fn ad808_loop_call_from_an_executor_function() {
+    // The check is on only while executor code runs: off again afterwards.
+    expect_then("ad808_from_executor.py", "AD808", &[6], |r| {
+        assert_eq!(String::from_utf8_lossy(&r.output.stdout), "42\nFalse\n");
+    });
+}
+
 /// Task.cancelling() (3.11+) tells a swallowed cancellation from a timeout's.
 const AD809_WHY: &str = "AD809 needs Task.cancelling(), Python 3.11+";
 

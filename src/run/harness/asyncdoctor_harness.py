@@ -963,37 +963,86 @@ def _wrap_call_exception_handler(orig):
 
 # ---------------------------------------------------------------- AD808
 #
-# Only a program that starts a thread can call the loop from one, so the
-# check on BaseEventLoop.call_soon/call_at (a hot path) is installed when the
-# first thread other than ours starts (threading.Thread.start, which
-# executors and asyncio.to_thread use too).
+# Only code running in another thread can call the loop from one, so the
+# check on BaseEventLoop.call_soon/call_at (a hot path: a future's callbacks
+# go through call_soon) is on only while such code may run: for good once the
+# program starts a thread of its own, and while a ThreadPoolExecutor work item
+# runs (run_in_executor, asyncio.to_thread, and getaddrinfo behind every
+# open_connection): idle executor workers run no program code.
 
-_threads_started = False
+_threads_started = False  # a thread of the program's own (not an executor worker)
+_work_items = 0  # executor work items running now
+_work_lock = threading.Lock()
 _thread_check_on = False
+_loop_calls = None  # {"call_soon": (original, checking), "call_at": ...}
 _orig_thread_start = threading.Thread.start
 
 
 def _thread_start(self):
     global _threads_started
-    if not _threads_started:
-        _threads_started = True
-        try:
-            if _asyncio is not None:
-                _enable_thread_check()
-        except BaseException as exc:
-            harness_error("thread_check", exc)
+    try:
+        if not _threads_started:
+            if _is_executor_worker(self):
+                _watch_work_items(sys.modules["concurrent.futures.thread"])
+            else:
+                _threads_started = True
+                _set_thread_check()
+    except BaseException as exc:
+        harness_error("thread_check", exc)
     return _orig_thread_start(self)
 
 
-def _enable_thread_check():
-    global _thread_check_on
-    if _thread_check_on:
-        return
-    _thread_check_on = True
-    base = _asyncio.base_events.BaseEventLoop
-    base.call_soon = _wrap_loop_call(base.call_soon, "call_soon")
-    base.call_at = _wrap_loop_call(base.call_at, "call_at")
+def _is_executor_worker(thread):
+    cft = sys.modules.get("concurrent.futures.thread")
+    worker = getattr(cft, "_worker", None)
+    return worker is not None and getattr(thread, "_target", None) is worker
 
+
+_work_items_watched = False
+
+
+def _watch_work_items(cft):
+    """Counts the executor work items running (the program's code in a worker)."""
+    global _work_items_watched
+    if _work_items_watched:
+        return
+    _work_items_watched = True
+    orig = cft._WorkItem.run
+
+    def run(self, *args, **kwargs):
+        _work_item(1)
+        try:
+            return orig(self, *args, **kwargs)
+        finally:
+            _work_item(-1)
+    cft._WorkItem.run = _like(run, orig, "_WorkItem.run")
+
+
+def _work_item(delta):
+    global _work_items
+    try:
+        with _work_lock:
+            _work_items += delta
+            if _work_items <= 1:
+                _set_thread_check()
+    except BaseException as exc:
+        harness_error("thread_check", exc)
+
+
+def _set_thread_check():
+    """The checking call_soon/call_at on BaseEventLoop while other threads may
+    call it, the originals (no cost) otherwise."""
+    global _thread_check_on, _loop_calls
+    on = _threads_started or _work_items > 0
+    if on == _thread_check_on or _asyncio is None:
+        return
+    base = _asyncio.base_events.BaseEventLoop
+    if _loop_calls is None:
+        _loop_calls = {name: (getattr(base, name), _wrap_loop_call(getattr(base, name), name))
+                       for name in ("call_soon", "call_at")}
+    for name, (orig, checking) in _loop_calls.items():
+        setattr(base, name, checking if on else orig)
+    _thread_check_on = on
 
 
 def _wrap_loop_call(orig, name):
@@ -1544,8 +1593,7 @@ def _patch_asyncio(asyncio):
     base.call_exception_handler = _wrap_call_exception_handler(base.call_exception_handler)
     base.close = _wrap_close(base.close)
     base.__init__ = _wrap_init(base.__init__)
-    if _threads_started:
-        _enable_thread_check()
+    _set_thread_check()
     runners = getattr(asyncio, "runners", None)
     if runners is not None and hasattr(runners, "_cancel_all_tasks"):
         runners._cancel_all_tasks = _wrap_cancel_all_tasks(runners._cancel_all_tasks)
@@ -1670,14 +1718,17 @@ def _hello():
 def _after_fork():
     """A forked child (multiprocessing, os.fork) gets a connection of its own:
     the inherited one belongs to the parent."""
-    global _sock, _send_lock, _watchdog_started, _control_started
+    global _sock, _send_lock, _watchdog_started, _control_started, _work_items, _work_lock
     try:
         fd, _sock = _sock, None
         del _queue[:]
         _send_lock = threading.Lock()
+        _work_lock = threading.Lock()
         _states.clear()  # the parent's loops do not run here
         _watchdog_started = False
         _control_started = False
+        _work_items = 0  # the parent's workers do not run here
+        _set_thread_check()
         if fd is not None:
             os.close(fd)
         path = os.environ.get("ASYNCDOCTOR_SOCKET")
