@@ -111,7 +111,7 @@ fn pyenv_candidates(minor: u32) -> Vec<String> {
                 .then(|| (micro, exe.to_string_lossy().into_owned()))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, exe)| exe).collect()
 }
 
