@@ -2,19 +2,22 @@
 """Overhead of `asyncdoctor run` (a benchmark, not a test).
 
 Usage: python3 scripts/bench_run_overhead.py [--repeat N] [--scale N] [--bin PATH]
+       [--baseline-bin PATH] [--python PYTHON] [--no-debug]
 
 Runs scripts/overhead_workload.py as: plain python3; under `asyncdoctor run`
 (default mode); with PYTHONASYNCIODEBUG=1; under `asyncdoctor run --python-debug`.
 Reports the median in-program time per part and the ratio to plain Python.
 Configurations are interleaved so machine noise hits them alike.
 
-Caveat (measured on CPython 3.11, 2-core shared machine): the tcp_echo part is
-bimodal, about 0.135 s or 0.29 s CPU, depending on the interpreter's memory
-layout alone: plain `python3 -c "import argparse, decimal; ..."` before the
-workload flips it to the slow mode too, and so does importing a truncated copy
-of the harness without running any of it. Read tcp_echo ratios near 2x as that
-artifact, not as harness work; the short_tasks and queue_ping_pong parts are
-stable.
+The tcp_echo part used to be bimodal (about 0.135 s or 0.29 s CPU on CPython
+3.11, the slow mode ~20,000 more page faults, mostly system time): glibc's
+dynamic mmap threshold, raised only once the process has freed a large mmapped
+block. Plain python3 showed both modes depending on what it imported first
+(`import json, importlib.util` in a sitecustomize: slow; either alone: fast),
+and so did the sitecustomize shim with the harness not even installed. The
+workload now frees a 1 MiB block first, which puts every configuration in the
+fast mode. (The harness does not do that itself: it would change the program's
+own allocator state, and make some programs faster under `run` than without.)
 """
 import argparse
 import json
@@ -30,6 +33,8 @@ p = argparse.ArgumentParser()
 p.add_argument("--repeat", type=int, default=5)
 p.add_argument("--scale", type=int, default=1)
 p.add_argument("--bin", default=os.path.join(root, "target", "release", "asyncdoctor"))
+p.add_argument("--baseline-bin", default=None,
+               help="another asyncdoctor build to compare with (e.g. before a change)")
 p.add_argument("--python", default="python3")
 p.add_argument("--no-debug", action="store_true",
                help="skip the two debug-mode configurations (they take ~20x longer)")
@@ -44,6 +49,9 @@ configs = {
     "run --python-debug": (
         [args.bin, "run", "--python-debug", "--report", report, "--"] + workload, {}),
 }
+if args.baseline_bin:
+    configs["run (baseline bin)"] = (
+        [args.baseline_bin, "run", "--report", report, "--"] + workload, {})
 if args.no_debug:
     del configs["PYTHONASYNCIODEBUG=1"], configs["run --python-debug"]
 results = {name: [] for name in configs}

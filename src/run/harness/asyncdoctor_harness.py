@@ -13,9 +13,10 @@ Mechanisms:
   is wrapped (BaseEventLoop and uvloop both call it);
 - a heartbeat callback on each running loop plus a watchdog thread that samples
   the loop thread's stack with sys._current_frames() while it is late (AD801);
-- a task factory that creates the ordinary asyncio.Task and records the first
-  user frame (code object + instruction offset; the line is worked out only if
-  the task is reported) as the creation site, keeping only weak references
+- BaseEventLoop.create_task is wrapped (for other loops such as uvloop, a task
+  factory is installed unless the program has one) to record the first user
+  frame (code object + instruction offset; the line is worked out only if the
+  task is reported) as the creation site, keeping only weak references
   (AD803/AD804/AD806/AD809); under heavy task churn it records a sample of at
   most _SITE_BUDGET tasks per heartbeat and steps aside until the next one;
 - the loop's exception handler path (destroyed pending, never retrieved);
@@ -25,9 +26,9 @@ Mechanisms:
 - a periodic progress check with the await graph and asyncio.Lock owners (AD807);
 - BaseEventLoop.call_soon/call_at called from a foreign thread (AD808),
   installed only once the program starts a thread;
-- tasks that were cancelled but finished without CancelledError (AD809, 3.11+),
-  seen when such a task is still referenced at a periodic check or loop stop
-  (no done-callbacks: they would show in the task's repr);
+- tasks that were cancelled but finished without CancelledError (AD809, 3.11+):
+  Task.cancel/uncancel are wrapped and each cancelled task is kept until it is
+  seen finished (no done-callbacks: they would show in the task's repr);
 - `asyncdoctor tasks PID`: a control socket in ASYNCDOCTOR_CONTROL_DIR that
   answers with a snapshot of every loop's tasks.
 """
@@ -181,7 +182,23 @@ def _site_of(frame):
     return _frame_info(f) if f is not None else None
 
 
+def _get_coro(task):
+    """The task's coroutine, or None: a 3.12+ eager task that finished while
+    being created has none, and get_coro() crashes 3.12.0-3.12.1 on such a
+    task, so the _coro attribute (None-safe) is read first."""
+    try:
+        return task._coro
+    except AttributeError:
+        pass
+    try:
+        return task.get_coro()
+    except Exception:
+        return None
+
+
 def _coro_name(coro):
+    if coro is None:
+        return ""
     code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
     if code is None:
         return type(coro).__name__
@@ -206,10 +223,7 @@ def _chain_frames(task):
     """The frame objects of a task's await chain, outermost first (the
     innermost one's locals show what it waits on)."""
     frames = []
-    try:
-        obj = task.get_coro()
-    except Exception:
-        return frames
+    obj = _get_coro(task)
     depth = 0
     while obj is not None and depth < 64:
         depth += 1
@@ -240,7 +254,7 @@ class _LoopState(object):
     __slots__ = ("loop_ref", "tid", "running", "interval", "threshold", "next_due",
                  "handle", "samples", "sample_due", "new", "live", "beats", "hang_every",
                  "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled",
-                 "factory", "over_budget")
+                 "factory", "over_budget", "cancels", "cancel_check_due")
 
     def __init__(self, loop):
         import weakref
@@ -266,8 +280,12 @@ class _LoopState(object):
         self.impl = "%s.%s" % (type(loop).__module__, type(loop).__qualname__)
         self.started = _mono()
         self.disabled = False
-        self.factory = None
+        self.factory = None  # only for loops that are not BaseEventLoops (uvloop)
         self.over_budget = False
+        # id(task) -> task (or a weakref to it while the loop is not running):
+        # tasks whose cancel() was requested and that have not been seen finish.
+        self.cancels = {}
+        self.cancel_check_due = False
 
 
 # Creation sites recorded per heartbeat at most: a program that creates tasks
@@ -276,44 +294,276 @@ class _LoopState(object):
 _SITE_BUDGET = 256
 
 
-def _make_task_factory(st):
-    """A factory that creates the ordinary asyncio.Task and notes where (the
-    first user frame): no wrapper around the coroutine, nothing on the task."""
-    new = st.new
+def _make_recorder():
+    """note(st, task, frame): counts a new task and notes where it was created
+    (the first user frame from `frame` outwards, as code object + offset: the
+    line is worked out only if the task is ever reported). False once the
+    loop's budget for this beat is spent."""
     cache = _user_cache
     is_user = _is_user
-    Task = _Task
     ref = _weakref
     stats = _stats
-
     budget = _SITE_BUDGET
+
+    def note(st, task, f):
+        stats["created"] += 1
+        new = st.new
+        if len(new) >= budget:
+            # Task churn: stop paying for sites until the next beat.
+            st.over_budget = True
+            stats["sampled"] = True
+            return False
+        while f is not None:
+            code = f.f_code
+            u = cache.get(code.co_filename)
+            if u is None:
+                u = is_user(code.co_filename)
+            if u:
+                new[id(task)] = ((code, f.f_lasti), ref(task))
+                return True
+            f = f.f_back
+        new[id(task)] = (None, ref(task))
+        return True
+    return note
+
+
+_note_task = None  # set by _patch_asyncio: _make_recorder()
+_orig_create_task = None
+_create_task_hooked = False
+
+
+def _wrap_create_task(orig):
+    """BaseEventLoop.create_task, noting each new task. Wrapping the method
+    rather than installing a task factory keeps the program's own factory
+    (e.g. 3.12's eager_task_factory) working as it is and get_task_factory()
+    unchanged, and 3.13.0 names every task 'None' when a factory is set."""
+    states_get = _states.get
+    note = _note_task
+
+    def create_task(self, coro, **kwargs):
+        task = orig(self, coro, **kwargs)
+        try:
+            st = states_get(id(self))
+            if st is not None and not note(st, task, _getframe(1)):
+                _hook_create_task(False)
+            if self._debug:
+                _drop_own_frame(task)
+        except BaseException as exc:
+            harness_error("create_task", exc)
+        return task
+    create_task.__name__ = orig.__name__
+    create_task.__qualname__ = orig.__qualname__
+    create_task.__doc__ = orig.__doc__
+    create_task.__wrapped__ = orig
+    return create_task
+
+
+def _hook_create_task(on):
+    """Puts the wrapper on BaseEventLoop (or the original back, for task
+    churn: then task creation costs nothing extra until the next beat)."""
+    global _create_task_hooked
+    if on == _create_task_hooked or _orig_create_task is None:
+        return
+    _create_task_hooked = on
+    base = _asyncio.base_events.BaseEventLoop
+    base.create_task = _wrapped_create_task if on else _orig_create_task
+
+
+_wrapped_create_task = None
+
+
+def _drop_own_frame(task):
+    """In debug mode a task records where it was created; create_task drops
+    its own frame from that, and this drops ours, as if we were not there."""
+    tb = getattr(task, "_source_traceback", None)
+    if tb and tb[-1].filename == __file__ and tb[-1].name == "create_task":
+        del tb[-1]
+
+
+def _make_task_factory(st):
+    """For loops whose create_task is not BaseEventLoop's (uvloop): a factory
+    that creates the ordinary asyncio.Task and notes where. No wrapper around
+    the coroutine, nothing on the task."""
+    Task = _Task
+    note = _note_task
 
     def _task_factory(loop, coro, **kwargs):
         task = Task(coro, loop=loop, **kwargs)
         try:
-            stats["created"] += 1
-            if len(new) >= budget:
-                # Task churn: stop paying for sites until the next beat.
-                st.over_budget = True
-                stats["sampled"] = True
+            if not note(st, task, _getframe(1)):
                 loop.set_task_factory(None)
-            f = _getframe(1)
-            while f is not None:
-                code = f.f_code
-                u = cache.get(code.co_filename)
-                if u is None:
-                    u = is_user(code.co_filename)
-                if u:
-                    # The line is worked out only if the task is ever reported.
-                    new[id(task)] = ((code, f.f_lasti), ref(task))
-                    break
-                f = f.f_back
-            else:
-                new[id(task)] = (None, ref(task))
         except BaseException as exc:
             harness_error("task_factory", exc)
         return task
     return _task_factory
+
+
+# ---------------------------------------------------------------- AD809
+#
+# Python 3.11+ counts cancel requests (Task.cancelling(); uncancel() takes one
+# back, as asyncio.timeout() and TaskGroup do). A task that finishes normally
+# while a request is still counted swallowed it. To see every such task, even
+# one the program drops right after, Task.cancel itself is wrapped: a cancel is
+# rare, so this costs nothing per task (a done-callback per task would show in
+# every task's repr and cost a loop callback each). The cancelled task is kept
+# until it is seen finished: at a check scheduled right after the cancel
+# (call_soon: it runs after the task's own wake-up, so a task that swallows
+# the cancellation at once is checked before anything else could drop it),
+# then at each heartbeat, when the loop stops, and at exit.
+#
+# Requests that asyncio's own TaskGroup and timeout make are counted apart
+# (and uncancel() from there takes them back): in 3.11 and 3.12 a TaskGroup
+# whose child fails while the parent waits in `async with` never takes its
+# request back, which is not the parent task's doing.
+#
+# Before 3.11 there is no request count, and timeouts (async-timeout, anyio)
+# swallow cancellations on purpose, so AD809 is not reported there.
+
+_cancel_hooked = False
+_asyncio_cancellers = frozenset()  # code objects whose cancel() asyncio takes back itself
+_asyncio_uncancellers = frozenset()
+
+
+def _hook_task_cancel(asyncio):
+    global _cancel_hooked, _asyncio_cancellers, _asyncio_uncancellers
+    tasks_mod = asyncio.tasks
+    if not hasattr(tasks_mod.Task, "cancelling"):
+        return
+    cancellers, uncancellers = set(), set()
+    for mod, cls, cancel, uncancel in (("taskgroups", "TaskGroup", "_on_task_done", "__aexit__"),
+                                       ("timeouts", "Timeout", "_on_timeout", "__aexit__")):
+        owner = getattr(getattr(asyncio, mod, None), cls, None)
+        for names, codes in ((cancel, cancellers), (uncancel, uncancellers)):
+            code = getattr(getattr(owner, names, None), "__code__", None)
+            if code is not None:
+                codes.add(code)
+    _asyncio_cancellers = frozenset(cancellers)
+    _asyncio_uncancellers = frozenset(uncancellers)
+    classes = [tasks_mod.Task]
+    py_task = getattr(tasks_mod, "_PyTask", None)
+    if py_task is not None and py_task is not tasks_mod.Task:
+        classes.append(py_task)
+    for cls in classes:
+        cancel = cls.__dict__.get("cancel")
+        uncancel = cls.__dict__.get("uncancel")
+        if cancel is None or uncancel is None:
+            continue
+        _set_type_attr(cls, "uncancel", _wrap_uncancel(uncancel))
+        _set_type_attr(cls, "cancel", _wrap_cancel(cancel))
+    _cancel_hooked = True
+
+
+def _set_type_attr(cls, name, value):
+    """setattr, also on the C Task type, which Python does not let one
+    change: its dict is reached through gc and changed in place. Then the
+    type must be marked modified, or cached lookups (the specialising
+    interpreter's too) keep finding the old method; the __abstractmethods__
+    descriptor calls PyType_Modified on any type, and setting then deleting it
+    leaves the type's dict as it was."""
+    try:
+        setattr(cls, name, value)
+        return
+    except TypeError:
+        pass
+    import gc
+    dicts = [d for d in gc.get_referents(cls.__dict__) if type(d) is dict]
+    if len(dicts) != 1 or name not in dicts[0]:
+        raise RuntimeError("cannot reach %s's dict" % cls.__name__)
+    marker = type.__dict__["__abstractmethods__"]
+    dicts[0][name] = value
+    marker.__set__(cls, frozenset())
+    marker.__delete__(cls)
+
+
+def _wrap_cancel(orig):
+    def cancel(self, msg=None):
+        requested = orig(self, msg)
+        if requested:
+            try:
+                _cancel_requested(self, _getframe(1).f_code)
+            except BaseException as exc:
+                harness_error("task_cancel", exc)
+        return requested
+    return _like(cancel, orig, "Task.cancel")
+
+
+def _wrap_uncancel(orig):
+    def uncancel(self):
+        left = orig(self)
+        try:
+            if _getframe(1).f_code in _asyncio_uncancellers:
+                _asyncio_took_back(self)
+        except BaseException as exc:
+            harness_error("task_uncancel", exc)
+        return left
+    return _like(uncancel, orig, "Task.uncancel")
+
+
+def _like(new, orig, qualname):
+    new.__name__ = getattr(orig, "__name__", qualname.split(".")[-1])
+    new.__qualname__ = getattr(orig, "__qualname__", qualname)
+    new.__doc__ = orig.__doc__
+    new.__wrapped__ = orig
+    return new
+
+
+def _cancel_requested(task, caller):
+    loop = task.get_loop()
+    st = _states.get(id(loop))
+    if st is None or st.loop_ref() is not loop or st.disabled:
+        return
+    key = id(task)
+    # [the task (a weakref while the loop is not running: a task the program
+    #  drops with its loop is then destroyed, and reported, as without us),
+    #  the requests asyncio itself will take back]
+    entry = st.cancels.get(key)
+    if entry is None:
+        entry = st.cancels[key] = [task if st.running else _weakref(task), 0]
+    elif st.running:
+        entry[0] = task
+    if caller in _asyncio_cancellers:
+        entry[1] += 1
+    if st.running and not st.cancel_check_due and st.tid == _get_ident():
+        st.cancel_check_due = True
+        loop.call_soon(_check_cancels, st)
+
+
+def _asyncio_took_back(task):
+    st = _states.get(id(task.get_loop()))
+    entry = st.cancels.get(id(task)) if st is not None else None
+    if entry is not None and entry[1] > 0:
+        entry[1] -= 1
+
+
+def _check_cancels(st, stopping=False):
+    """Tasks whose cancel was requested: a finished one is checked and let
+    go; one whose requests were all taken back (uncancel) is let go, a new
+    cancel() brings it back; the others are kept (weakly once the loop stops).
+    Also a loop callback: never raises."""
+    try:
+        _check_cancels_now(st, stopping)
+    except BaseException as exc:
+        harness_error("cancel_check", exc)
+
+
+def _check_cancels_now(st, stopping):
+    st.cancel_check_due = False
+    cancels = st.cancels
+    if not cancels:
+        return
+    for key, entry in list(cancels.items()):
+        task = entry[0]() if type(entry[0]) is _weakref else entry[0]
+        if task is None:
+            del cancels[key]
+        elif task.done():
+            del cancels[key]
+            if _swallowed_cancel(task, entry[1]):
+                _report_swallowed(task, _site_for(task))
+        elif task.cancelling() == 0:
+            del cancels[key]
+        elif stopping and type(entry[0]) is not _weakref:
+            entry[0] = _weakref(task)
+    task = entry = None
 
 
 def _line_of(code, lasti):
@@ -340,22 +590,28 @@ def _site_dict(site):
             "func": getattr(code, "co_qualname", code.co_name), "user": True}
 
 
-def _swallowed_cancel(task):
-    """A task that was asked to cancel (3.11+ counts requests) and finished normally."""
+def _swallowed_cancel(task, asyncio_requests=0):
+    """A task that was asked to cancel (3.11+ counts requests) and finished
+    normally, with more requests left than asyncio's own (see AD809 above)."""
     cancelling = getattr(task, "cancelling", None)
-    if cancelling is None or task.cancelled() or cancelling() == 0:
+    if cancelling is None or task.cancelled() or cancelling() <= asyncio_requests:
         return False
     # Never task.exception(): it would mark the exception as retrieved.
     return getattr(task, "_exception", None) is None
 
 
+def _report_swallowed(task, site):
+    coro = _get_coro(task)
+    _emit({"type": "cancel_swallowed", "task": _task_name(task), "coro": _coro_name(coro),
+           "site": _site_dict(site), "defined": _coro_def(coro)})
+
+
 def _task_done(task, site):
-    if task.cancelled():
-        return
-    if _swallowed_cancel(task):
-        coro = task.get_coro()
-        _emit({"type": "cancel_swallowed", "task": _task_name(task), "coro": _coro_name(coro),
-               "site": _site_dict(site), "defined": _coro_def(coro)})
+    """A finished task seen by a periodic look; AD809 from here only if
+    Task.cancel could not be wrapped (then a task dropped between two looks
+    is missed)."""
+    if not _cancel_hooked and _swallowed_cancel(task):
+        _report_swallowed(task, site)
 
 
 def _scan_new(st):
@@ -374,6 +630,10 @@ def _scan_new(st):
             continue  # finished (or destroyed) and freed already
         if task.done():
             _task_done(task, entry[0])
+            if getattr(task, "_log_traceback", False):
+                # Failed, and still referenced (by a reference cycle, say):
+                # AD804 needs its site when it is freed.
+                live[key] = (entry[0], born, entry[1])
         else:
             # No done-callback: it would show in the task's repr.
             live[key] = (entry[0], born, entry[1])
@@ -388,7 +648,7 @@ def _prune(st):
         task = entry[2]()
         if task is None:
             del live[key]
-        elif task.done():
+        elif task.done() and not getattr(task, "_log_traceback", False):
             del live[key]
             _task_done(task, entry[0])
     task = None
@@ -420,11 +680,7 @@ def _age_ms(task):
 
 
 def _describe_task(task):
-    coro = None
-    try:
-        coro = task.get_coro()
-    except Exception:
-        pass
+    coro = _get_coro(task)
     site = _site_for(task)
     return {"name": _task_name(task), "coro": _coro_name(coro) if coro is not None else "?",
             "site": _site_dict(site), "defined": _coro_def(coro) if coro is not None else None,
@@ -444,12 +700,11 @@ def _beat(st):
         st.beats += 1
         if _fault == "heartbeat":
             raise RuntimeError("fault injected by ASYNCDOCTOR_FAULT")
+        if st.cancels:
+            _check_cancels(st)  # before _scan_new lets go of creation sites
         _scan_new(st)
         if st.over_budget:
-            st.over_budget = False
-            loop = st.loop_ref()
-            if loop is not None and loop.get_task_factory() is None:
-                loop.set_task_factory(st.factory)
+            _resume_sites(st)
         if st.beats % st.hang_every == 0:
             _prune(st)
             _hang_check(st, now)
@@ -529,9 +784,14 @@ def _start_watchdog():
     global _watchdog_started
     if _watchdog_started:
         return
-    _watchdog_started = True
     t = threading.Thread(target=_watchdog, name="asyncdoctor-watchdog", daemon=True)
-    _orig_thread_start(t)
+    try:
+        _orig_thread_start(t)
+    except RuntimeError:
+        # A loop started at interpreter shutdown (from atexit, say): 3.12+
+        # starts no threads then. Its stalls are still timed, not sampled.
+        return
+    _watchdog_started = True
 
 
 # ---------------------------------------------------------------- loop start/stop
@@ -552,11 +812,18 @@ def _state_for(loop):
 
 def _on_loop_created(loop):
     """Tasks created before the loop runs (asyncio.run's main task, manual
-    loops) get creation sites too."""
-    st = _state_for(loop)
+    loops) get creation sites too (create_task looks the loop up)."""
+    _state_for(loop)
+
+
+def _resume_sites(st):
+    """The next beat after task churn: record creation sites again."""
+    st.over_budget = False
     if st.factory is None:
-        st.factory = _make_task_factory(st)
-    if loop.get_task_factory() is None:
+        _hook_create_task(True)
+        return
+    loop = st.loop_ref()
+    if loop is not None and loop.get_task_factory() is None:
         loop.set_task_factory(st.factory)
 
 
@@ -578,10 +845,13 @@ def _on_loop_start(loop):
     if st.disabled:
         return
     st.running = True
-    if st.factory is None:
-        st.factory = _make_task_factory(st)
-    if loop.get_task_factory() is None:
-        loop.set_task_factory(st.factory)
+    if not isinstance(loop, _asyncio.base_events.BaseEventLoop):
+        # Another loop implementation (uvloop): a task factory, unless the
+        # program has its own.
+        if st.factory is None:
+            st.factory = _make_task_factory(st)
+        if loop.get_task_factory() is None:
+            loop.set_task_factory(st.factory)
     st.next_due = _mono() + st.interval
     st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
@@ -599,8 +869,11 @@ def _on_loop_stop(loop):
     if st.handle is not None:
         st.handle.cancel()
         st.handle = None
+    _check_cancels(st, stopping=True)
     _scan_new(st)
     _prune(st)
+    if st.over_budget:
+        _resume_sites(st)
     _emit_stats()  # cumulative; a process ended by os._exit never runs atexit
 
 
@@ -641,11 +914,8 @@ def _observe_context(loop, context):
         _emit(info)
     elif message.endswith("exception was never retrieved") and fut is not None:
         exc = context.get("exception")
-        coro = None
-        try:
-            coro = fut.get_coro()
-        except Exception:
-            pass
+        is_task = hasattr(fut, "get_coro")
+        coro = _get_coro(fut) if is_task else None
         raised = None
         tb = getattr(exc, "__traceback__", None)
         while tb is not None:
@@ -654,8 +924,8 @@ def _observe_context(loop, context):
                           "func": tb.tb_frame.f_code.co_name}
             tb = tb.tb_next
         _emit({"type": "exception_never_retrieved",
-               "task": _task_name(fut) if coro is not None else repr(fut),
-               "coro": _coro_name(coro) if coro is not None else "",
+               "task": _task_name(fut) if is_task else repr(fut),
+               "coro": _coro_name(coro),
                "exception": "%s: %s" % (type(exc).__name__, exc) if exc is not None else "",
                "site": _site_dict(_site_for(fut)),
                "defined": _coro_def(coro) if coro is not None else None,
@@ -693,37 +963,86 @@ def _wrap_call_exception_handler(orig):
 
 # ---------------------------------------------------------------- AD808
 #
-# Only a program that starts a thread can call the loop from one, so the
-# check on BaseEventLoop.call_soon/call_at (a hot path) is installed when the
-# first thread other than ours starts (threading.Thread.start, which
-# executors and asyncio.to_thread use too).
+# Only code running in another thread can call the loop from one, so the
+# check on BaseEventLoop.call_soon/call_at (a hot path: a future's callbacks
+# go through call_soon) is on only while such code may run: for good once the
+# program starts a thread of its own, and while a ThreadPoolExecutor work item
+# runs (run_in_executor, asyncio.to_thread, and getaddrinfo behind every
+# open_connection): idle executor workers run no program code.
 
-_threads_started = False
+_threads_started = False  # a thread of the program's own (not an executor worker)
+_work_items = 0  # executor work items running now
+_work_lock = threading.Lock()
 _thread_check_on = False
+_loop_calls = None  # {"call_soon": (original, checking), "call_at": ...}
 _orig_thread_start = threading.Thread.start
 
 
 def _thread_start(self):
     global _threads_started
-    if not _threads_started:
-        _threads_started = True
-        try:
-            if _asyncio is not None:
-                _enable_thread_check()
-        except BaseException as exc:
-            harness_error("thread_check", exc)
+    try:
+        if not _threads_started:
+            if _is_executor_worker(self):
+                _watch_work_items(sys.modules["concurrent.futures.thread"])
+            else:
+                _threads_started = True
+                _set_thread_check()
+    except BaseException as exc:
+        harness_error("thread_check", exc)
     return _orig_thread_start(self)
 
 
-def _enable_thread_check():
-    global _thread_check_on
-    if _thread_check_on:
-        return
-    _thread_check_on = True
-    base = _asyncio.base_events.BaseEventLoop
-    base.call_soon = _wrap_loop_call(base.call_soon, "call_soon")
-    base.call_at = _wrap_loop_call(base.call_at, "call_at")
+def _is_executor_worker(thread):
+    cft = sys.modules.get("concurrent.futures.thread")
+    worker = getattr(cft, "_worker", None)
+    return worker is not None and getattr(thread, "_target", None) is worker
 
+
+_work_items_watched = False
+
+
+def _watch_work_items(cft):
+    """Counts the executor work items running (the program's code in a worker)."""
+    global _work_items_watched
+    if _work_items_watched:
+        return
+    _work_items_watched = True
+    orig = cft._WorkItem.run
+
+    def run(self, *args, **kwargs):
+        _work_item(1)
+        try:
+            return orig(self, *args, **kwargs)
+        finally:
+            _work_item(-1)
+    cft._WorkItem.run = _like(run, orig, "_WorkItem.run")
+
+
+def _work_item(delta):
+    global _work_items
+    try:
+        with _work_lock:
+            _work_items += delta
+            if _work_items <= 1:
+                _set_thread_check()
+    except BaseException as exc:
+        harness_error("thread_check", exc)
+
+
+def _set_thread_check():
+    """The checking call_soon/call_at on BaseEventLoop while other threads may
+    call it, the originals (no cost) otherwise."""
+    global _thread_check_on, _loop_calls
+    on = _threads_started or _work_items > 0
+    if on == _thread_check_on or _asyncio is None:
+        return
+    base = _asyncio.base_events.BaseEventLoop
+    if _loop_calls is None:
+        _loop_calls = {name: (getattr(base, name), _wrap_loop_call(getattr(base, name), name))
+                       for name in ("call_soon", "call_at")}
+    for name, (orig, checking) in _loop_calls.items():
+        setattr(base, name, checking if on else orig)
+    _thread_check_on = on
 
 
 def _wrap_loop_call(orig, name):
@@ -790,6 +1109,7 @@ def _wrap_close(orig):
 @_guard("atexit")
 def _at_exit():
     for st in list(_states.values()):
+        _check_cancels(st, stopping=True)
         _scan_new(st)
         _prune(st)
         loop = st.loop_ref()
@@ -797,6 +1117,7 @@ def _at_exit():
             _pending_report(loop, "the interpreter exited")
     _emit_stats()
     _flush()
+    _drop_resource_filter()
 
 
 def _emit_stats():
@@ -852,19 +1173,28 @@ def _start_control():
     except OSError:
         pass
     srv = _high_fd(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
-    srv.bind(path)
-    srv.listen(4)
-    import atexit
 
     def _remove():
         try:
             os.unlink(path)
         except OSError:
             pass
+    try:
+        srv.bind(path)
+        srv.listen(4)
+        t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
+                             daemon=True)
+        _orig_thread_start(t)
+    except BaseException:
+        # Closed here, not left to the garbage collector's ResourceWarning
+        # (which would read as the program's own unclosed socket).
+        srv.close()
+        _remove()
+        if isinstance(sys.exc_info()[1], RuntimeError):
+            return  # no new threads at interpreter shutdown (see _start_watchdog)
+        raise
+    import atexit
     atexit.register(_remove)
-    t = threading.Thread(target=_control_loop, args=(srv,), name="asyncdoctor-control",
-                         daemon=True)
-    _orig_thread_start(t)
 
 
 def _control_loop(srv):
@@ -1165,6 +1495,32 @@ def _user_action(warnings, msg, ours):
     return warnings.defaultaction
 
 
+_resource_filter = None
+
+
+def _drop_resource_filter():
+    """At exit: objects freed while the interpreter shuts down warn through
+    C code that no longer calls _showwarnmsg, so our "always" filter would
+    show warnings the program's own filters hide; those have no line of the
+    program's to report anyway."""
+    import warnings
+    ours = _resource_filter
+    if ours is None or ours not in warnings.filters:
+        return
+    mutated = (getattr(warnings, "_filters_mutated", None)
+               or getattr(warnings, "_filters_mutated_lock_held", None))  # 3.14
+    lock = getattr(warnings, "_lock", None)
+    if lock is not None:
+        with lock:
+            warnings.filters.remove(ours)
+            if mutated is not None:
+                mutated()
+    else:
+        warnings.filters.remove(ours)
+        if mutated is not None:
+            mutated()
+
+
 def _install_resource_capture():
     import warnings
     orig_show = warnings._showwarnmsg
@@ -1172,6 +1528,8 @@ def _install_resource_capture():
     # one of the program's (filterwarnings would otherwise replace that one).
     warnings.filterwarnings("always", message=".*", category=ResourceWarning)
     ours = warnings.filters[0]
+    global _resource_filter
+    _resource_filter = ours
 
     def _showwarnmsg(msg):
         try:
@@ -1215,20 +1573,27 @@ def _install_resource_capture():
 
 
 def _patch_asyncio(asyncio):
-    global _asyncio, _Task
+    global _asyncio, _Task, _note_task, _orig_create_task, _wrapped_create_task
     _asyncio = asyncio
     _Task = asyncio.Task
+    _note_task = _make_recorder()
+    base = asyncio.base_events.BaseEventLoop
+    _orig_create_task = base.create_task
+    _wrapped_create_task = _wrap_create_task(_orig_create_task)
+    _hook_create_task(True)
+    try:
+        _hook_task_cancel(asyncio)
+    except BaseException as exc:
+        harness_error("task_cancel_hook", exc)
     events = asyncio.events
     wrapped = _wrap_set_running_loop(events._set_running_loop)
     events._set_running_loop = wrapped
     if getattr(asyncio, "_set_running_loop", None) is not None:
         asyncio._set_running_loop = wrapped
-    base = asyncio.base_events.BaseEventLoop
     base.call_exception_handler = _wrap_call_exception_handler(base.call_exception_handler)
     base.close = _wrap_close(base.close)
     base.__init__ = _wrap_init(base.__init__)
-    if _threads_started:
-        _enable_thread_check()
+    _set_thread_check()
     runners = getattr(asyncio, "runners", None)
     if runners is not None and hasattr(runners, "_cancel_all_tasks"):
         runners._cancel_all_tasks = _wrap_cancel_all_tasks(runners._cancel_all_tasks)
@@ -1353,14 +1718,17 @@ def _hello():
 def _after_fork():
     """A forked child (multiprocessing, os.fork) gets a connection of its own:
     the inherited one belongs to the parent."""
-    global _sock, _send_lock, _watchdog_started, _control_started
+    global _sock, _send_lock, _watchdog_started, _control_started, _work_items, _work_lock
     try:
         fd, _sock = _sock, None
         del _queue[:]
         _send_lock = threading.Lock()
+        _work_lock = threading.Lock()
         _states.clear()  # the parent's loops do not run here
         _watchdog_started = False
         _control_started = False
+        _work_items = 0  # the parent's workers do not run here
+        _set_thread_check()
         if fd is not None:
             os.close(fd)
         path = os.environ.get("ASYNCDOCTOR_SOCKET")
