@@ -254,7 +254,8 @@ class _LoopState(object):
     __slots__ = ("loop_ref", "tid", "running", "interval", "threshold", "next_due",
                  "handle", "samples", "sample_due", "new", "live", "beats", "hang_every",
                  "fingerprint", "idle_since", "hang_reported", "impl", "started", "disabled",
-                 "factory", "over_budget", "cancels", "cancel_check_due")
+                 "factory", "over_budget", "cancels", "cancel_check_due", "gen",
+                 "requested")
 
     def __init__(self, loop):
         import weakref
@@ -286,6 +287,13 @@ class _LoopState(object):
         # tasks whose cancel() was requested and that have not been seen finish.
         self.cancels = {}
         self.cancel_check_due = False
+        # Beats are asked for by the watchdog thread (call_soon_threadsafe)
+        # rather than kept in the loop's timer heap: a pending timer makes
+        # every loop iteration read the clock twice more, a few percent of
+        # an I/O-bound program. `gen` tells a beat asked for before the loop
+        # stopped (and run when it starts again) to do nothing.
+        self.gen = 0
+        self.requested = False
 
 
 # Creation sites recorded per heartbeat at most: a program that creates tasks
@@ -690,8 +698,12 @@ def _describe_task(task):
 # ---------------------------------------------------------------- heartbeat / watchdog
 
 
-def _beat(st):
+def _beat(st, gen):
+    if gen != st.gen:
+        return  # asked for before the loop stopped
     try:
+        st.requested = False
+        st.handle = None
         now = _mono()
         late = now - st.next_due
         if late > st.threshold:
@@ -708,10 +720,7 @@ def _beat(st):
         if st.beats % st.hang_every == 0:
             _prune(st)
             _hang_check(st, now)
-        loop = st.loop_ref()
-        if loop is not None and st.running:
-            st.next_due = _mono() + st.interval
-            st.handle = loop.call_later(st.interval, _beat, st)
+        st.next_due = _mono() + st.interval
     except BaseException as exc:
         # Stop watching this loop rather than report stalls we cannot measure.
         st.disabled = True
@@ -761,6 +770,8 @@ def _watchdog():
                 any_loop = True
                 poll = max(0.005, min(st.threshold / 4.0, 0.05))
                 due = st.next_due
+                if now >= due and not st.requested:
+                    _request_beat(st)
                 if now - due > st.threshold:
                     if st.sample_due != due:
                         st.sample_due = due
@@ -775,6 +786,18 @@ def _watchdog():
         except BaseException as exc:
             harness_error("watchdog", exc)
             time.sleep(0.1)
+
+
+def _request_beat(st):
+    """From the watchdog thread: run the loop's next beat as soon as it can."""
+    loop = st.loop_ref()
+    if loop is None or st.disabled:
+        return
+    st.requested = True
+    try:
+        st.handle = loop.call_soon_threadsafe(_beat, st, st.gen)
+    except RuntimeError:
+        st.requested = False  # closed between the check and the call
 
 
 _watchdog_started = False
@@ -852,8 +875,10 @@ def _on_loop_start(loop):
             st.factory = _make_task_factory(st)
         if loop.get_task_factory() is None:
             loop.set_task_factory(st.factory)
+    st.gen += 1
+    st.requested = False
+    st.handle = None
     st.next_due = _mono() + st.interval
-    st.handle = loop.call_later(st.interval, _beat, st)
     _start_watchdog()
     _start_control()
 
@@ -863,12 +888,14 @@ def _on_loop_stop(loop):
     if st is None or st.disabled:
         return
     st.running = False
+    st.gen += 1
     late = _mono() - st.next_due
     if late > st.threshold:
         _report_stall(st, late)
     if st.handle is not None:
         st.handle.cancel()
         st.handle = None
+    st.requested = False
     _check_cancels(st, stopping=True)
     _scan_new(st)
     _prune(st)
@@ -1313,8 +1340,13 @@ def _loop_can_wake(loop):
     selector = getattr(loop, "_selector", None)
     if scheduled is None or ready is None or selector is None:
         return True  # unknown loop implementation: assume it can
-    if len(ready) > 0:
-        return True
+    # Our own beat, and the self-pipe reader that the watchdog's request for
+    # it woke, are not work of the program's.
+    own_reader = getattr(loop, "_read_from_self", None)
+    for h in ready:
+        cb = getattr(h, "_callback", None)
+        if not h.cancelled() and cb is not _beat and cb != own_reader:
+            return True
     for h in scheduled:
         if not h.cancelled() and getattr(h, "_callback", None) is not _beat:
             return True
