@@ -345,6 +345,18 @@ impl<'m, 'a> Checker<'m, 'a> {
         {
             return None;
         }
+        // Only a name given a dict literal (`d = {...}`, or `d: T = {...}`)
+        // can be decoded: skip the walk of the body for the rest, such as a
+        // `**kwargs` parameter passed on.
+        let binding = scope.bindings.get(name)?;
+        let may_hold_literal = binding
+            .site
+            .iter()
+            .chain(&binding.more_sites)
+            .any(|site| matches!(site, Site::Value(_, Expr::Dict(_)) | Site::Annotation(..)));
+        if !may_hold_literal {
+            return None;
+        }
         let mut uses = DictUses {
             name,
             dict: None,
