@@ -211,6 +211,25 @@ impl<'m, 'a> Checker<'m, 'a> {
                 .is_some_and(|b| b.other_sites == 0)
     }
 
+    /// An exception class that catches the `TimeoutError` of `asyncio.timeout()`
+    /// / `wait_for` (in an `except` clause or `contextlib.suppress(...)`):
+    /// it, a base of it (`OSError`, `Exception`, `BaseException`), or one of
+    /// its older aliases.
+    fn catches_timeout(&mut self, class: &Expr) -> bool {
+        self.resolves_to_any(
+            class,
+            &[
+                "builtins.TimeoutError",
+                "builtins.OSError",
+                "builtins.Exception",
+                "builtins.BaseException",
+                "asyncio.TimeoutError",
+                "asyncio.exceptions.TimeoutError",
+                "concurrent.futures.TimeoutError",
+            ],
+        ) || matches!(class, Expr::Name(n) if n.id.as_str() == "OSError")
+    }
+
     fn resolves_to_any(&mut self, expr: &Expr, names: &[&str]) -> bool {
         self.resolve_into_buf(expr) && names.contains(&self.tasks.buf.as_str())
     }
@@ -1513,20 +1532,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let Some(ty) = h.type_.as_deref() else {
                     return true;
                 };
-                let elements = caught_types(ty);
-                elements.iter().any(|e| {
-                    self.resolves_to_any(
-                        e,
-                        &[
-                            "builtins.TimeoutError",
-                            "builtins.Exception",
-                            "builtins.BaseException",
-                            "asyncio.TimeoutError",
-                            "asyncio.exceptions.TimeoutError",
-                            "concurrent.futures.TimeoutError",
-                        ],
-                    ) || matches!(e, Expr::Name(n) if n.id.as_str() == "OSError")
-                })
+                caught_types(ty).iter().any(|e| self.catches_timeout(e))
             });
         self.frame().regions.push(Region {
             handles_timeout,
@@ -1809,19 +1815,8 @@ impl<'m, 'a> Checker<'m, 'a> {
                     .args
                     .iter()
                     .any(|a| self.catches_cancellation(Some(a)).is_some());
-            let handles_timeout = watch_timeout
-                && call.arguments.args.iter().any(|a| {
-                    self.resolves_to_any(
-                        a,
-                        &[
-                            "builtins.TimeoutError",
-                            "builtins.Exception",
-                            "builtins.BaseException",
-                            "asyncio.TimeoutError",
-                            "asyncio.exceptions.TimeoutError",
-                        ],
-                    )
-                });
+            let handles_timeout =
+                watch_timeout && call.arguments.args.iter().any(|a| self.catches_timeout(a));
             if catches_cancel || handles_timeout {
                 let range = call.range();
                 let frame = self.frame();

@@ -3,8 +3,9 @@ crate::declare_rule! {
     /// *Opt-in.* Reports `await asyncio.wait_for(...)` and `async with
     /// asyncio.timeout(...)` (or `timeout_at`) that no enclosing `try` in the
     /// same function handles: no `except TimeoutError`, `except
-    /// asyncio.TimeoutError`, `except Exception`/`BaseException` or bare
-    /// `except:` around it.
+    /// asyncio.TimeoutError`, `except OSError`, `except Exception`/`BaseException`
+    /// or bare `except:` around it, and no `contextlib.suppress(...)` of one of
+    /// those classes.
     ///
     /// ## Why is this bad?
     /// A timeout is an expected outcome, not a bug: when it fires, the
