@@ -1,17 +1,9 @@
 //! One real program per AD80x code: each must be found, at the right user line.
 
 #[path = "run_support/mod.rs"]
+#[macro_use]
 mod common;
 use common::*;
-
-macro_rules! skip_without_python {
-    () => {
-        if !python() {
-            eprintln!("python3 not found: skipped");
-            return;
-        }
-    };
-}
 
 /// Runs fixture `name` under every interpreter found (3.`min_minor` and
 /// newer) and checks each run with `check`.

@@ -1,21 +1,13 @@
 //! The program's stdin, stdout, stderr, exit code and signals are its own.
 
 #[path = "run_support/mod.rs"]
+#[macro_use]
 mod common;
 use common::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-macro_rules! skip_without_python {
-    () => {
-        if !python() {
-            eprintln!("python3 not found: skipped");
-            return;
-        }
-    };
-}
 
 fn under_run(
     extra: &[&str],

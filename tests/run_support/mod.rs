@@ -1,6 +1,16 @@
 //! Shared helpers for the `run` tests: drive the real binary with the real `python3`.
 #![allow(dead_code)]
 
+/// Returns from a test (saying so) when there is no `python3` at all.
+macro_rules! skip_without_python {
+    () => {
+        if !python() {
+            eprintln!("python3 not found: skipped");
+            return;
+        }
+    };
+}
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
