@@ -11,7 +11,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// another while summaries accumulate: smaller per-thread caches and handing
 /// freed pages back within 100 ms cut peak memory by ~10% on the benchmark
 /// corpus, and one arena shared by the worker threads (summaries and trees
-/// fragment fewer separate heaps) ~4% more, at no measurable cost in time.
+/// fragment fewer separate heaps) ~3% more, at no measurable cost in time.
 #[unsafe(export_name = "_rjem_malloc_conf")]
 static MALLOC_CONF: &[u8; 62] = b"narenas:1,tcache_max:1024,dirty_decay_ms:100,muzzy_decay_ms:0\0";
 
