@@ -257,6 +257,8 @@ pub fn check_files(
             })
             .collect()
     });
+    // The workers' last parse trees are not needed any more.
+    pool.broadcast(|_| parse::arena::trim());
     let mut out = CheckRun {
         files: Vec::new(),
         checked: files.len(),

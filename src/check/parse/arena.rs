@@ -1,0 +1,372 @@
+//! A bump arena for parse trees, behind the global allocator.
+//!
+//! Why: `ruff_python_parser` allocates every node through the global
+//! allocator, and a checked file's tree is then freed node by node. On the
+//! benchmark corpus, allocating and freeing trees was about a sixth of all
+//! instructions of `check`. The parser takes no allocator argument, so the
+//! arena sits behind `#[global_allocator]` (see `main.rs`): while a thread is
+//! inside [`Window`] (the parse call only), its allocations are bumped from a
+//! region of its own; freeing such memory is a no-op; the whole region is
+//! reused by the thread's next parse once no tree from it is alive. No
+//! maintained crate offers a thread-scoped region behind the global
+//! allocator (`bumpalo` needs an allocator-aware API).
+//!
+//! Safety rests on three rules, each enforced here or in `parse`:
+//! - Only the parse call runs inside a window; our tree walks, summaries
+//!   and diagnostics allocate normally, so nothing that outlives the tree
+//!   lives in the region. Lazily initialised globals of the parser are
+//!   initialised outside any window first (`parse::warm_up`), and a
+//!   panic hook leaves the window (only the panic message may have been
+//!   formatted in the region by then; `catch_unwind`'s handler copies it
+//!   before its thread parses again).
+//! - A thread's region is reset only when none of its trees is alive
+//!   ([`release`] counts them down).
+//! - Pointers into the reservation are recognised by address, so freeing
+//!   or growing them from any thread, inside a window or not, is sound.
+//!
+//! Without the reservation (mmap refused, more than [`SLOTS`] threads, a
+//! parse larger than [`SLOT_BYTES`]) allocations go to the inner allocator
+//! and the tree is freed normally.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::cell::Cell;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// Address space reserved per thread (committed as it is used).
+const SLOT_BYTES: usize = 1 << 30;
+/// Threads that can have a region; later ones parse on the inner allocator.
+const SLOTS: usize = 32;
+/// Pages are made writable in steps of this size.
+const COMMIT_STEP: usize = 2 << 20;
+/// After a large tree, pages beyond this are handed back to the system.
+const RETAINED_BYTES: usize = 2 << 20;
+
+/// Start of the reservation; 0 when there is none (not yet made, or refused).
+static BASE: AtomicUsize = AtomicUsize::new(0);
+static RESERVE: Once = Once::new();
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+/// Slot states besides a real start address.
+const UNCLAIMED: usize = 0;
+const NO_SLOT: usize = 1;
+
+struct ThreadRegion {
+    inside: Cell<bool>,
+    start: Cell<usize>,
+    next: Cell<usize>,
+    writable_end: Cell<usize>,
+    touched_end: Cell<usize>,
+    live_trees: Cell<u32>,
+    used: Cell<bool>,
+    fell_back: Cell<bool>,
+}
+
+thread_local! {
+    // Const-initialised and without a destructor: safe to touch from the allocator.
+    static REGION: ThreadRegion = const {
+        ThreadRegion {
+            inside: Cell::new(false),
+            start: Cell::new(UNCLAIMED),
+            next: Cell::new(0),
+            writable_end: Cell::new(0),
+            touched_end: Cell::new(0),
+            live_trees: Cell::new(0),
+            used: Cell::new(false),
+            fell_back: Cell::new(false),
+        }
+    };
+}
+
+fn in_reservation(ptr: *mut u8) -> bool {
+    let base = BASE.load(Relaxed);
+    let addr = ptr as usize;
+    base != 0 && addr >= base && addr < base + SLOTS * SLOT_BYTES
+}
+
+fn reserve() {
+    RESERVE.call_once(|| {
+        // SAFETY: an anonymous, inaccessible mapping; pages become writable
+        // with `mprotect` as the region grows.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                SLOTS * SLOT_BYTES,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if ptr != libc::MAP_FAILED {
+            BASE.store(ptr as usize, Relaxed);
+        }
+    });
+}
+
+impl ThreadRegion {
+    /// This thread's region start, claiming a slot on first use.
+    fn claim(&self) -> Option<usize> {
+        match self.start.get() {
+            NO_SLOT => None,
+            UNCLAIMED => {
+                reserve();
+                let base = BASE.load(Relaxed);
+                let slot = NEXT_SLOT.fetch_add(1, Relaxed);
+                if base == 0 || slot >= SLOTS {
+                    self.start.set(NO_SLOT);
+                    return None;
+                }
+                let start = base + slot * SLOT_BYTES;
+                self.start.set(start);
+                self.next.set(start);
+                self.writable_end.set(start);
+                self.touched_end.set(start);
+                Some(start)
+            }
+            start => Some(start),
+        }
+    }
+
+    fn bump(&self, layout: Layout) -> Option<*mut u8> {
+        let start = self.claim()?;
+        let at = self.next.get().checked_add(layout.align() - 1)? & !(layout.align() - 1);
+        let end = at.checked_add(layout.size())?;
+        if end > start + SLOT_BYTES || !self.make_writable(start, end) {
+            self.fell_back.set(true);
+            return None;
+        }
+        self.next.set(end);
+        self.touched_end.set(self.touched_end.get().max(end));
+        self.used.set(true);
+        Some(at as *mut u8)
+    }
+
+    fn make_writable(&self, start: usize, end: usize) -> bool {
+        let writable = self.writable_end.get();
+        if end <= writable {
+            return true;
+        }
+        let new_end = end.next_multiple_of(COMMIT_STEP).min(start + SLOT_BYTES);
+        // SAFETY: [writable, new_end) lies in this thread's slot of the reservation.
+        let ok = unsafe {
+            libc::mprotect(
+                writable as *mut libc::c_void,
+                new_end - writable,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        } == 0;
+        if ok {
+            self.writable_end.set(new_end);
+        }
+        ok
+    }
+
+    /// Makes the whole region free again; only when no tree lives in it.
+    fn reset(&self) {
+        let start = self.start.get();
+        if start <= NO_SLOT || self.live_trees.get() != 0 {
+            return;
+        }
+        let keep = start + RETAINED_BYTES;
+        let touched = self.touched_end.get();
+        if touched > keep {
+            // SAFETY: whole pages of this thread's slot that no live tree uses.
+            unsafe {
+                libc::madvise(
+                    keep as *mut libc::c_void,
+                    touched - keep,
+                    libc::MADV_DONTNEED,
+                )
+            };
+            self.touched_end.set(keep);
+        }
+        self.next.set(start);
+    }
+}
+
+/// The global allocator: the parse arena in front of `inner`.
+pub struct ParseArena<A> {
+    inner: A,
+}
+
+impl<A> ParseArena<A> {
+    pub const fn new(inner: A) -> Self {
+        ParseArena { inner }
+    }
+}
+
+/// Bump-allocates when this thread is inside a window.
+fn arena_alloc(layout: Layout) -> Option<*mut u8> {
+    REGION.with(|r| if r.inside.get() { r.bump(layout) } else { None })
+}
+
+// SAFETY: every pointer handed out is either from `inner` (and given back to
+// it) or from a thread's region (never given to `inner`); the region is only
+// reused when no tree allocated in it is alive (see the module comment).
+unsafe impl<A: GlobalAlloc> GlobalAlloc for ParseArena<A> {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        match arena_alloc(layout) {
+            Some(ptr) => ptr,
+            // SAFETY: forwarded with the caller's layout.
+            None => unsafe { self.inner.alloc(layout) },
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if !in_reservation(ptr) {
+            // SAFETY: `ptr` came from `inner`.
+            unsafe { self.inner.dealloc(ptr, layout) }
+        }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if !in_reservation(ptr) {
+            // SAFETY: `ptr` came from `inner`.
+            return unsafe { self.inner.realloc(ptr, layout, new_size) };
+        }
+        // The newest allocation of the thread's region grows in place.
+        let grown = REGION.with(|r| {
+            let addr = ptr as usize;
+            if r.inside.get() && r.next.get() == addr + layout.size() {
+                let end = addr.checked_add(new_size)?;
+                let start = r.start.get();
+                if end <= start + SLOT_BYTES && r.make_writable(start, end) {
+                    r.next.set(end);
+                    r.touched_end.set(r.touched_end.get().max(end));
+                    return Some(ptr);
+                }
+            }
+            None
+        });
+        if let Some(ptr) = grown {
+            return ptr;
+        }
+        // SAFETY: a valid layout (same alignment as the caller's, size checked
+        // by the caller); the old block stays readable until the copy is done.
+        unsafe {
+            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+            let new = self.alloc(new_layout);
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            }
+            new
+        }
+    }
+}
+
+/// A parse in progress on this thread: allocations go to the thread's region.
+pub struct Window {
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+/// What a closed window's tree needs when it is dropped.
+pub struct TreeMemory {
+    /// The tree holds region memory: the region must not be reset while it lives.
+    holds_region: bool,
+    /// Every allocation came from the region: dropping the tree is a no-op.
+    pub all_in_region: bool,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl Window {
+    pub fn open() -> Window {
+        REGION.with(|r| {
+            r.reset();
+            r.used.set(false);
+            r.fell_back.set(false);
+            r.inside.set(true);
+        });
+        Window {
+            _not_send: std::marker::PhantomData,
+        }
+    }
+
+    pub fn close(self) -> TreeMemory {
+        // `Drop` leaves the window.
+        let (used, fell_back) = REGION.with(|r| {
+            let used = r.used.get();
+            if used {
+                r.live_trees.set(r.live_trees.get() + 1);
+            }
+            (used, r.fell_back.get())
+        });
+        TreeMemory {
+            holds_region: used,
+            all_in_region: used && !fell_back,
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+impl Drop for TreeMemory {
+    fn drop(&mut self) {
+        if self.holds_region {
+            REGION.with(|r| r.live_trees.set(r.live_trees.get() - 1));
+        }
+    }
+}
+
+/// Hands this thread's region pages back to the system, when no tree from
+/// it is alive: for the end of a parallel pass, so that the memory of the
+/// last trees parsed is not kept through the rest of the run.
+pub fn trim() {
+    REGION.with(|r| {
+        let start = r.start.get();
+        if start <= NO_SLOT || r.live_trees.get() != 0 || r.inside.get() {
+            return;
+        }
+        let touched = r.touched_end.get();
+        if touched > start {
+            // SAFETY: pages of this thread's slot that no live tree uses.
+            unsafe {
+                libc::madvise(
+                    start as *mut libc::c_void,
+                    touched - start,
+                    libc::MADV_DONTNEED,
+                )
+            };
+        }
+        r.touched_end.set(start);
+        r.next.set(start);
+    });
+}
+
+/// Whether `ptr` points into a parse region (for tests).
+pub fn is_region_memory<T: ?Sized>(ptr: *const T) -> bool {
+    in_reservation(ptr as *const u8 as *mut u8)
+}
+
+/// Bytes of this thread's region in use since its last reset (for tests).
+pub fn region_bytes_in_use() -> usize {
+    REGION.with(|r| {
+        r.next
+            .get()
+            .saturating_sub(r.start.get().max(NO_SLOT + 1))
+            .min(SLOT_BYTES)
+    })
+}
+
+/// Leaves the window (if any): from here allocations go to the inner allocator.
+pub fn leave() {
+    REGION.with(|r| r.inside.set(false));
+}
+
+/// Makes a panic leave the window before the panic hook runs, so that what
+/// the hook and the unwinding allocate is not put in the region.
+pub fn leave_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+}
