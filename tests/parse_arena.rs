@@ -105,3 +105,27 @@ fn syntax_errors_and_large_inputs_parse_in_the_region() {
     assert_eq!(module.body().len(), 20_000);
     assert!(arena::region_bytes_in_use() > 1 << 20);
 }
+
+#[test]
+fn the_newest_large_block_grows_and_shrinks_in_place() {
+    let window = arena::Window::open();
+    let mut growing: Vec<u8> = Vec::with_capacity(4096);
+    let at = growing.as_ptr();
+    growing.resize(1 << 20, 7);
+    assert_eq!(growing.as_ptr(), at, "the newest block was copied to grow");
+    // Another block in between: the first must now move to grow, intact.
+    let other: Vec<u8> = vec![9; 8192];
+    growing.resize(2 << 20, 8);
+    assert_ne!(growing.as_ptr(), at);
+    assert!(
+        growing[..1 << 20].iter().all(|&b| b == 7) && growing[1 << 20..].iter().all(|&b| b == 8)
+    );
+    assert!(other.iter().all(|&b| b == 9));
+    let moved_to = growing.as_ptr();
+    growing.truncate(10);
+    growing.shrink_to_fit();
+    assert_eq!(growing.as_ptr(), moved_to, "shrinking moved the block");
+    assert_eq!(growing, [7u8; 10]);
+    let memory = window.close();
+    drop((growing, other, memory));
+}

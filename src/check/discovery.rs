@@ -171,21 +171,22 @@ fn clean_walk_error(err: &ignore::Error) -> String {
 /// Assigns module names from the package layout: directories holding an
 /// `__init__.py` among the discovered files are packages.
 pub fn with_module_names(mut paths: Vec<PathBuf>) -> Vec<SourceFile> {
-    paths.sort();
+    use rayon::prelude::*;
+    paths.par_sort_unstable_by(|a, b| path_order(a, b));
     paths.dedup();
-    let package_dirs: FxHashSet<&Path> = paths
+    let package_dirs: FxHashSet<&[u8]> = paths
         .iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "__init__.py"))
         .filter_map(|p| p.parent())
+        .map(|d| d.as_os_str().as_encoded_bytes())
         .collect();
-    let mut roots = rustc_hash::FxHashMap::default();
     let names: Vec<(Option<String>, bool, Option<String>)> = paths
-        .iter()
-        .map(|path| {
+        .par_iter()
+        .map_init(rustc_hash::FxHashMap::default, |roots, path| {
             let (name, is_package) = module_name(path, &package_dirs);
             let namespace = name
                 .as_deref()
-                .and_then(|n| namespace_name(path, n, is_package, &mut roots))
+                .and_then(|n| namespace_name(path, n, is_package, roots))
                 .filter(|ns| Some(ns) != name.as_ref());
             (name, is_package, namespace)
         })
@@ -202,6 +203,24 @@ pub fn with_module_names(mut paths: Vec<PathBuf>) -> Vec<SourceFile> {
             },
         )
         .collect()
+}
+
+/// The order of [`Path`]'s `Ord` (component by component) for the paths the
+/// walk produces, computed on the bytes: a separator sorts before any other
+/// byte. Several times faster than comparing components.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |byte: &u8| {
+        if *byte == std::path::MAIN_SEPARATOR as u8 {
+            0
+        } else {
+            *byte
+        }
+    };
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    a.iter().map(key).cmp(b.iter().map(key))
 }
 
 /// How deep a namespace package may go above the last `__init__.py`.
@@ -249,7 +268,7 @@ fn namespace_name(
     None
 }
 
-fn module_name(path: &Path, package_dirs: &FxHashSet<&Path>) -> (Option<String>, bool) {
+fn module_name(path: &Path, package_dirs: &FxHashSet<&[u8]>) -> (Option<String>, bool) {
     let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
         return (None, false);
     };
@@ -260,7 +279,7 @@ fn module_name(path: &Path, package_dirs: &FxHashSet<&Path>) -> (Option<String>,
     }
     let mut dir = path.parent();
     while let Some(d) = dir {
-        if !package_dirs.contains(d) {
+        if !package_dirs.contains(d.as_os_str().as_encoded_bytes()) {
             break;
         }
         match d.file_name().and_then(|n| n.to_str()) {
@@ -285,6 +304,29 @@ fn is_identifier(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_sort_as_their_components_do() {
+        let mut paths: Vec<PathBuf> = [
+            "a-b/c.py",
+            "a/b.py",
+            "a/b/c.py",
+            "a.py",
+            "a/__init__.py",
+            "ab/x.py",
+            "a/b-c.py",
+            "/abs/z.py",
+            "a/b_c/d.py",
+            "A/b.py",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_components = paths.clone();
+        by_components.sort();
+        paths.sort_by(|a, b| path_order(a, b));
+        assert_eq!(paths, by_components);
+    }
 
     #[test]
     fn module_names_follow_packages() {

@@ -51,12 +51,107 @@ static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
 const UNCLAIMED: usize = 0;
 const NO_SLOT: usize = 1;
 
-struct ThreadRegion {
-    inside: Cell<bool>,
+/// Allocations at least this large (the token list, long statement lists)
+/// go to a lane of their own, where the one that grows is usually the
+/// newest and so grows in place instead of being copied.
+const LARGE_BYTES: usize = 2048;
+/// Each lane is half a slot.
+const LANE_BYTES: usize = SLOT_BYTES / 2;
+
+/// One bump-allocated half of a slot.
+struct Lane {
     start: Cell<usize>,
     next: Cell<usize>,
     writable_end: Cell<usize>,
     touched_end: Cell<usize>,
+}
+
+impl Lane {
+    const fn new() -> Lane {
+        Lane {
+            start: Cell::new(0),
+            next: Cell::new(0),
+            writable_end: Cell::new(0),
+            touched_end: Cell::new(0),
+        }
+    }
+
+    fn place(&self, start: usize) {
+        self.start.set(start);
+        self.next.set(start);
+        self.writable_end.set(start);
+        self.touched_end.set(start);
+    }
+
+    fn bump(&self, layout: Layout) -> Option<*mut u8> {
+        let at = self.next.get().checked_add(layout.align() - 1)? & !(layout.align() - 1);
+        let end = at.checked_add(layout.size())?;
+        self.extend_to(end)?;
+        Some(at as *mut u8)
+    }
+
+    /// Moves the lane's end to `end` (growing or shrinking its newest block).
+    fn extend_to(&self, end: usize) -> Option<()> {
+        if end > self.start.get() + LANE_BYTES || !self.make_writable(end) {
+            return None;
+        }
+        self.next.set(end);
+        self.touched_end.set(self.touched_end.get().max(end));
+        Some(())
+    }
+
+    fn make_writable(&self, end: usize) -> bool {
+        let writable = self.writable_end.get();
+        if end <= writable {
+            return true;
+        }
+        let new_end = end
+            .next_multiple_of(COMMIT_STEP)
+            .min(self.start.get() + LANE_BYTES);
+        // SAFETY: [writable, new_end) lies in this lane of the reservation.
+        let ok = unsafe {
+            libc::mprotect(
+                writable as *mut libc::c_void,
+                new_end - writable,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
+        } == 0;
+        if ok {
+            self.writable_end.set(new_end);
+        }
+        ok
+    }
+
+    fn owns_newest(&self, addr: usize, size: usize) -> bool {
+        addr >= self.start.get() && self.next.get() == addr + size
+    }
+
+    /// Frees everything; pages beyond `keep` bytes go back to the system.
+    fn reset(&self, keep: usize) {
+        let start = self.start.get();
+        let keep = start + keep;
+        let touched = self.touched_end.get();
+        if touched > keep {
+            // SAFETY: whole pages of this lane that no live tree uses.
+            unsafe {
+                libc::madvise(
+                    keep as *mut libc::c_void,
+                    touched - keep,
+                    libc::MADV_DONTNEED,
+                )
+            };
+            self.touched_end.set(keep);
+        }
+        self.next.set(start);
+    }
+}
+
+struct ThreadRegion {
+    inside: Cell<bool>,
+    /// A slot start, or [`UNCLAIMED`]/[`NO_SLOT`].
+    slot: Cell<usize>,
+    small: Lane,
+    large: Lane,
     live_trees: Cell<u32>,
     used: Cell<bool>,
     fell_back: Cell<bool>,
@@ -67,10 +162,9 @@ thread_local! {
     static REGION: ThreadRegion = const {
         ThreadRegion {
             inside: Cell::new(false),
-            start: Cell::new(UNCLAIMED),
-            next: Cell::new(0),
-            writable_end: Cell::new(0),
-            touched_end: Cell::new(0),
+            slot: Cell::new(UNCLAIMED),
+            small: Lane::new(),
+            large: Lane::new(),
             live_trees: Cell::new(0),
             used: Cell::new(false),
             fell_back: Cell::new(false),
@@ -87,7 +181,7 @@ fn in_reservation(ptr: *mut u8) -> bool {
 fn reserve() {
     RESERVE.call_once(|| {
         // SAFETY: an anonymous, inaccessible mapping; pages become writable
-        // with `mprotect` as the region grows.
+        // with `mprotect` as the lanes grow.
         let ptr = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
@@ -105,83 +199,55 @@ fn reserve() {
 }
 
 impl ThreadRegion {
-    /// This thread's region start, claiming a slot on first use.
-    fn claim(&self) -> Option<usize> {
-        match self.start.get() {
-            NO_SLOT => None,
+    /// Whether this thread has a slot, claiming one on first use.
+    fn claim(&self) -> bool {
+        match self.slot.get() {
+            NO_SLOT => false,
             UNCLAIMED => {
                 reserve();
                 let base = BASE.load(Relaxed);
                 let slot = NEXT_SLOT.fetch_add(1, Relaxed);
                 if base == 0 || slot >= SLOTS {
-                    self.start.set(NO_SLOT);
-                    return None;
+                    self.slot.set(NO_SLOT);
+                    return false;
                 }
                 let start = base + slot * SLOT_BYTES;
-                self.start.set(start);
-                self.next.set(start);
-                self.writable_end.set(start);
-                self.touched_end.set(start);
-                Some(start)
+                self.slot.set(start);
+                self.small.place(start);
+                self.large.place(start + LANE_BYTES);
+                true
             }
-            start => Some(start),
+            _ => true,
+        }
+    }
+
+    fn lane_for(&self, size: usize) -> &Lane {
+        if size >= LARGE_BYTES {
+            &self.large
+        } else {
+            &self.small
         }
     }
 
     fn bump(&self, layout: Layout) -> Option<*mut u8> {
-        let start = self.claim()?;
-        let at = self.next.get().checked_add(layout.align() - 1)? & !(layout.align() - 1);
-        let end = at.checked_add(layout.size())?;
-        if end > start + SLOT_BYTES || !self.make_writable(start, end) {
-            self.fell_back.set(true);
+        if !self.claim() {
             return None;
         }
-        self.next.set(end);
-        self.touched_end.set(self.touched_end.get().max(end));
+        let Some(ptr) = self.lane_for(layout.size()).bump(layout) else {
+            self.fell_back.set(true);
+            return None;
+        };
         self.used.set(true);
-        Some(at as *mut u8)
-    }
-
-    fn make_writable(&self, start: usize, end: usize) -> bool {
-        let writable = self.writable_end.get();
-        if end <= writable {
-            return true;
-        }
-        let new_end = end.next_multiple_of(COMMIT_STEP).min(start + SLOT_BYTES);
-        // SAFETY: [writable, new_end) lies in this thread's slot of the reservation.
-        let ok = unsafe {
-            libc::mprotect(
-                writable as *mut libc::c_void,
-                new_end - writable,
-                libc::PROT_READ | libc::PROT_WRITE,
-            )
-        } == 0;
-        if ok {
-            self.writable_end.set(new_end);
-        }
-        ok
+        Some(ptr)
     }
 
     /// Makes the whole region free again; only when no tree lives in it.
     fn reset(&self) {
-        let start = self.start.get();
-        if start <= NO_SLOT || self.live_trees.get() != 0 {
+        if self.slot.get() <= NO_SLOT || self.live_trees.get() != 0 {
             return;
         }
-        let keep = start + RETAINED_BYTES;
-        let touched = self.touched_end.get();
-        if touched > keep {
-            // SAFETY: whole pages of this thread's slot that no live tree uses.
-            unsafe {
-                libc::madvise(
-                    keep as *mut libc::c_void,
-                    touched - keep,
-                    libc::MADV_DONTNEED,
-                )
-            };
-            self.touched_end.set(keep);
-        }
-        self.next.set(start);
+        self.small.reset(RETAINED_BYTES / 2);
+        self.large.reset(RETAINED_BYTES / 2);
     }
 }
 
@@ -228,17 +294,25 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for ParseArena<A> {
             // SAFETY: `ptr` came from `inner`.
             return unsafe { self.inner.realloc(ptr, layout, new_size) };
         }
-        // The newest allocation of the thread's region grows in place.
+        if new_size <= layout.size() {
+            // Shrinking (the token list at the end of a parse): the block
+            // keeps its place; the newest block of a lane gives its tail back.
+            REGION.with(|r| {
+                let addr = ptr as usize;
+                let lane = r.lane_for(layout.size());
+                if r.inside.get() && lane.owns_newest(addr, layout.size()) {
+                    lane.next.set(addr + new_size);
+                }
+            });
+            return ptr;
+        }
+        // The newest block of a lane grows in place.
         let grown = REGION.with(|r| {
             let addr = ptr as usize;
-            if r.inside.get() && r.next.get() == addr + layout.size() {
-                let end = addr.checked_add(new_size)?;
-                let start = r.start.get();
-                if end <= start + SLOT_BYTES && r.make_writable(start, end) {
-                    r.next.set(end);
-                    r.touched_end.set(r.touched_end.get().max(end));
-                    return Some(ptr);
-                }
+            let lane = r.lane_for(layout.size());
+            if r.inside.get() && lane.owns_newest(addr, layout.size()) {
+                lane.extend_to(addr.checked_add(new_size)?)?;
+                return Some(ptr);
             }
             None
         });
@@ -321,23 +395,11 @@ impl Drop for TreeMemory {
 /// last trees parsed is not kept through the rest of the run.
 pub fn trim() {
     REGION.with(|r| {
-        let start = r.start.get();
-        if start <= NO_SLOT || r.live_trees.get() != 0 || r.inside.get() {
+        if r.slot.get() <= NO_SLOT || r.live_trees.get() != 0 || r.inside.get() {
             return;
         }
-        let touched = r.touched_end.get();
-        if touched > start {
-            // SAFETY: pages of this thread's slot that no live tree uses.
-            unsafe {
-                libc::madvise(
-                    start as *mut libc::c_void,
-                    touched - start,
-                    libc::MADV_DONTNEED,
-                )
-            };
-        }
-        r.touched_end.set(start);
-        r.next.set(start);
+        r.small.reset(0);
+        r.large.reset(0);
     });
 }
 
@@ -349,10 +411,13 @@ pub fn is_region_memory<T: ?Sized>(ptr: *const T) -> bool {
 /// Bytes of this thread's region in use since its last reset (for tests).
 pub fn region_bytes_in_use() -> usize {
     REGION.with(|r| {
-        r.next
-            .get()
-            .saturating_sub(r.start.get().max(NO_SLOT + 1))
-            .min(SLOT_BYTES)
+        if r.slot.get() <= NO_SLOT {
+            return 0;
+        }
+        [&r.small, &r.large]
+            .iter()
+            .map(|lane| lane.next.get() - lane.start.get())
+            .sum()
     })
 }
 

@@ -440,29 +440,48 @@ pub fn link(
         }
     }
 
-    // Callers of each function (call edges), and functions that escape as values.
+    // Callers of each function (call edges), functions that escape as
+    // values, and thread entry points: per module in parallel, then merged
+    // in module order (so the edge order, and the output, stay the same).
+    /// Per module: (callee, caller) edges, thread entry points, escaping functions.
+    type ModuleEdges = (Vec<(u32, u32)>, Vec<usize>, Vec<usize>);
+    let per_module: Vec<ModuleEdges> = modules
+        .par_iter()
+        .enumerate()
+        .map(|(m, module)| {
+            let (mut edges, mut entries, mut escaping) = (Vec::new(), Vec::new(), Vec::new());
+            let first = project.offsets[m];
+            for (i, f) in module.functions.iter().enumerate() {
+                let g = first + i;
+                for target in resolved[g].iter().flatten() {
+                    if let Some(callee) = project.called_function(*target) {
+                        edges.push((project.global(callee) as u32, g as u32));
+                    }
+                }
+                for r in &f.extra().thread_entries {
+                    if let Some(Target::Function(callee)) = project.resolve_callee(m as u32, r) {
+                        entries.push(project.global(callee));
+                    }
+                }
+            }
+            for r in &module.references {
+                if let Some(Target::Function(callee)) = project.resolve_callee(m as u32, r) {
+                    escaping.push(project.global(callee));
+                }
+            }
+            (edges, entries, escaping)
+        })
+        .collect();
     let mut call_edges: Vec<(u32, u32)> = Vec::new();
     let mut escapes = vec![false; total];
     let mut thread_entry = vec![false; total];
-    for g in 0..total {
-        let f = project.function(refs[g]);
-        let module = refs[g].module;
-        for target in resolved[g].iter().flatten() {
-            if let Some(callee) = project.called_function(*target) {
-                call_edges.push((project.global(callee) as u32, g as u32));
-            }
+    for (edges, entries, escaping) in per_module {
+        call_edges.extend(edges);
+        for g in entries {
+            thread_entry[g] = true;
         }
-        for r in &f.extra().thread_entries {
-            if let Some(Target::Function(callee)) = project.resolve_callee(module, r) {
-                thread_entry[project.global(callee)] = true;
-            }
-        }
-    }
-    for (m, module) in modules.iter().enumerate() {
-        for r in &module.references {
-            if let Some(Target::Function(callee)) = project.resolve_callee(m as u32, r) {
-                escapes[project.global(callee)] = true;
-            }
+        for g in escaping {
+            escapes[g] = true;
         }
     }
     let callers = Rows::from_pairs(total, &call_edges);
