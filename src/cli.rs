@@ -198,7 +198,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
             b.inc(1);
         }
     };
-    let mut result = check::check_files(&sources, &settings, &cwd, &tick);
+    let stdout_terminal = std::io::stdout().is_terminal();
+    let format = args.output_format.unwrap_or(if stdout_terminal {
+        OutputFormat::Full
+    } else {
+        OutputFormat::Concise
+    });
+    let with_snippets = format == OutputFormat::Full && !args.statistics;
+    let mut result = check::check_files(&sources, &settings, &cwd, &tick, with_snippets);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -215,16 +222,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ));
     }
 
-    let stdout_terminal = std::io::stdout().is_terminal();
-    let format = args.output_format.unwrap_or(if stdout_terminal {
-        OutputFormat::Full
-    } else {
-        OutputFormat::Concise
-    });
     let mut findings: Vec<Finding> = result
         .files
         .iter()
-        .flat_map(|f| f.resolve(format == OutputFormat::Full))
+        .flat_map(|f| f.resolve(with_snippets))
         .collect();
     diagnostics::sort_findings(&mut findings);
 

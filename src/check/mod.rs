@@ -219,11 +219,14 @@ pub struct CheckRun {
 }
 
 /// Checks files in parallel; `progress` is called once per finished file.
+/// Without `keep_sources`, findings get their rows and columns right away
+/// and the file texts are not kept (for output without source excerpts).
 pub fn check_files(
     files: &[SourceFile],
     settings: &Settings,
     cwd: &Path,
     progress: &(dyn Fn() + Sync),
+    keep_sources: bool,
 ) -> CheckRun {
     let run = RunContext::for_project(settings, files);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -240,7 +243,7 @@ pub fn check_files(
             .par_iter()
             .map(|file| {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    check_file(file, settings, &run, cwd)
+                    check_file(file, settings, &run, cwd, keep_sources)
                 }));
                 progress();
                 outcome.map_err(|panic| {
@@ -446,6 +449,7 @@ fn check_file(
     settings: &Settings,
     run: &RunContext,
     cwd: &Path,
+    keep_source: bool,
 ) -> (
     FileFindings,
     Option<project::ModuleSummary>,
@@ -498,7 +502,7 @@ fn check_file(
                     run,
                 )
             };
-            let findings = FileFindings {
+            let mut findings = FileFindings {
                 path: file.path.clone(),
                 display,
                 // Only kept when needed for rendering.
@@ -510,6 +514,9 @@ fn check_file(
                 diagnostics: result.diagnostics,
                 cell_starts,
             };
+            if !keep_source {
+                findings.forget_source();
+            }
             let summary = result.summary.map(|mut s| {
                 s.namespace_name = file.namespace_name.as_deref().map(Into::into);
                 s
@@ -575,7 +582,7 @@ mod tests {
         let gone = dir.path().join("gone.py");
         let settings = Settings::resolve(None, &Overrides::default(), dir.path()).unwrap();
         let files = vec![source_file(a_dir), source_file(gone), source_file(good)];
-        let run = check_files(&files, &settings, dir.path(), &|| {});
+        let run = check_files(&files, &settings, dir.path(), &|| {}, true);
         assert!(run.internal_errors.is_empty(), "{:?}", run.internal_errors);
         assert_eq!(run.checked, 3);
         let mut found: Vec<(String, &str, String)> = run

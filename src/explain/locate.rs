@@ -130,7 +130,7 @@ impl Locator {
                 if files.len() <= MAX_PROJECT_FILES {
                     let sources = crate::check::discovery::with_module_names(files);
                     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        crate::check::check_files(&sources, settings, &self.root, &|| {})
+                        crate::check::check_files(&sources, settings, &self.root, &|| {}, true)
                     }));
                     if let Ok(run) = run {
                         for f in run.files {
