@@ -172,7 +172,14 @@ fn check_parsed(
             ));
         }
     } else {
-        let model = semantic::build(parsed.body(), module_name, is_package);
+        // SAFETY: the model owns what it builds (scopes and bindings that
+        // borrow the tree) and touches no lazily made statics; it is dropped
+        // before the tree.
+        let model = unsafe {
+            parse::arena::build_in_region(|| {
+                semantic::build(parsed.body(), module_name, is_package)
+            })
+        };
         let mut checker = Checker::new(source, &model, run, rules);
         checker.is_notebook = is_notebook;
         checker.visit_body(parsed.body());

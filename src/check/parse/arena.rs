@@ -390,6 +390,47 @@ impl Drop for TreeMemory {
     }
 }
 
+/// A value built in this thread's region (see [`build_in_region`]): it is
+/// never dropped field by field when all of it is there, and the region is
+/// not reused while it lives.
+pub struct InRegion<T> {
+    value: std::mem::ManuallyDrop<T>,
+    memory: TreeMemory,
+}
+
+impl<T> std::ops::Deref for InRegion<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> Drop for InRegion<T> {
+    fn drop(&mut self) {
+        if !self.memory.all_in_region {
+            // SAFETY: dropped once, here; never used after.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.value) }
+        }
+    }
+}
+
+/// Runs `build` with this thread's allocations going to its region.
+///
+/// # Safety
+/// Nothing `build` allocates may outlive the returned value: it must only
+/// build data owned by the value (no lazily initialised statics, no
+/// thread-locals, nothing handed to other values), and the value must not
+/// hand out owned copies of region memory (clones are fine: they are made
+/// outside the window).
+pub unsafe fn build_in_region<T>(build: impl FnOnce() -> T) -> InRegion<T> {
+    let window = Window::open();
+    let value = build();
+    InRegion {
+        value: std::mem::ManuallyDrop::new(value),
+        memory: window.close(),
+    }
+}
+
 /// Hands this thread's region pages back to the system, when no tree from
 /// it is alive: for the end of a parallel pass, so that the memory of the
 /// last trees parsed is not kept through the rest of the run.

@@ -3,8 +3,6 @@
 
 pub mod arena;
 
-use std::mem::ManuallyDrop;
-
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::{ModModule, PySourceType, Stmt};
 use ruff_python_parser::{Parsed, parse_unchecked_source};
@@ -12,21 +10,12 @@ use ruff_text_size::{Ranged, TextRange};
 
 /// A parsed module. Its tree may live in the thread's parse arena (see
 /// [`arena`]), so it stays on the thread that parsed it.
+///
+/// A tree wholly in the region is freed by the region's next reset (one
+/// `OnceLock` string cached in a concatenated string literal by our walks,
+/// if any, is not freed: a few bytes per such literal).
 pub struct ParsedModule {
-    parsed: ManuallyDrop<Parsed<ModModule>>,
-    memory: arena::TreeMemory,
-}
-
-impl Drop for ParsedModule {
-    fn drop(&mut self) {
-        if !self.memory.all_in_region {
-            // SAFETY: dropped once, here; never used after.
-            unsafe { ManuallyDrop::drop(&mut self.parsed) }
-        }
-        // A tree wholly in the region is freed by the region's next reset
-        // (one `OnceLock` string cached in a concatenated string literal by
-        // our walks, if any, is not freed: a few bytes per such literal).
-    }
+    parsed: arena::InRegion<Parsed<ModModule>>,
 }
 
 pub struct SyntaxError {
@@ -70,13 +59,10 @@ pub fn parse_ipython(source: &str) -> ParsedModule {
 
 fn parse(source: &str, kind: PySourceType) -> ParsedModule {
     warm_up();
-    let window = arena::Window::open();
-    let parsed = parse_unchecked_source(source, kind);
-    let memory = window.close();
-    ParsedModule {
-        parsed: ManuallyDrop::new(parsed),
-        memory,
-    }
+    // SAFETY: the parser builds the tree and nothing else that outlives the
+    // call (its lazily initialised statics are made first by `warm_up`).
+    let parsed = unsafe { arena::build_in_region(|| parse_unchecked_source(source, kind)) };
+    ParsedModule { parsed }
 }
 
 /// Parses a sample once outside the arena, so that anything the parser
