@@ -67,11 +67,22 @@ impl std::fmt::Display for SourceError {
 }
 
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
-    let meta = std::fs::metadata(path).map_err(SourceError::Io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(SourceError::TooLarge(meta.len()));
+    use std::io::Read;
+    // One path lookup: the size comes from the open file.
+    let mut file = std::fs::File::open(path).map_err(SourceError::Io)?;
+    let len = file.metadata().map_err(SourceError::Io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(len));
     }
-    let bytes = std::fs::read(path).map_err(SourceError::Io)?;
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    // `take` bounds a file that grows while it is read.
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SourceError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(bytes.len() as u64));
+    }
     decode(bytes)
 }
 
@@ -99,16 +110,15 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, SourceError> {
             return Ok(text.into_owned());
         }
     }
-    match std::str::from_utf8(body) {
-        Ok(_) => {
-            let start = bytes.len() - body.len();
-            let mut bytes = bytes;
-            bytes.drain(..start);
-            // SAFETY-free: validated just above.
-            Ok(String::from_utf8(bytes).unwrap_or_default())
-        }
+    let bom = bytes.len() - body.len();
+    let mut bytes = bytes;
+    bytes.drain(..bom);
+    // Validated once, while becoming the `String`.
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(e) => {
-            let at = e.valid_up_to();
+            let at = e.utf8_error().valid_up_to();
+            let body = e.as_bytes();
             let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
             Err(SourceError::NotUtf8 {
                 line,

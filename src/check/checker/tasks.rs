@@ -400,7 +400,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 let module = model.scope(ScopeId::MODULE).bindings.get_key_value(id)?;
                 let found = model.lookup(self.scope, id)?;
                 (std::ptr::eq(found, module.1) && found.is_function && found.other_sites == 1)
-                    .then_some((ScopeId::MODULE, *module.0))
+                    .then_some((ScopeId::MODULE, module.0))
             }
             Expr::Attribute(a) => {
                 let Expr::Name(base) = &*a.value else {
@@ -408,7 +408,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 };
                 let class = model.self_class(self.scope, base.id.as_str())?;
                 let (name, binding) = model.scope(class).bindings.get_key_value(a.attr.as_str())?;
-                binding.is_function.then_some((class, *name))
+                binding.is_function.then_some((class, name))
             }
             _ => None,
         }

@@ -551,7 +551,7 @@ impl<'a> SummaryBuilder<'a> {
         }
         let mut exports: Vec<(StrRef, Export)> = Vec::new();
         let mut buf = String::new();
-        for (name, binding) in &resolver.model.scope(ScopeId::MODULE).bindings {
+        for (name, binding) in resolver.model.scope(ScopeId::MODULE).bindings.iter() {
             if let Some(target) = binding.as_import() {
                 buf.clear();
                 // Only re-exports of project code can be followed.

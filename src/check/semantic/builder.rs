@@ -153,10 +153,7 @@ impl<'a> Builder<'a> {
         } else {
             self.current
         };
-        self.scopes[scope.0 as usize]
-            .bindings
-            .entry(name)
-            .or_insert_with(Binding::new)
+        self.scopes[scope.0 as usize].bindings.entry(name)
     }
 
     fn bind_import(&mut self, name: &'a str, target: ImportTarget<'a>) {
@@ -188,10 +185,7 @@ impl<'a> Builder<'a> {
     }
 
     fn bind_self_attr(&mut self, class: ScopeId, attr: &'a str, site: Site<'a>) {
-        let b = self.scopes[class.0 as usize]
-            .self_attrs
-            .entry(attr)
-            .or_insert_with(Binding::new);
+        let b = self.scopes[class.0 as usize].self_attrs.entry(attr);
         add_site(b, site);
     }
 

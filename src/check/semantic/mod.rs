@@ -128,13 +128,57 @@ pub struct Scope<'a> {
     pub parent: Option<ScopeId>,
     /// Where the defining node starts (a check that both walks agree).
     pub node_start: TextSize,
-    pub bindings: FxHashMap<&'a str, Binding<'a>>,
+    pub bindings: Bindings<'a>,
     /// Names declared `global` here.
     pub globals: Vec<&'a str>,
     /// For a method: the name of its first parameter (`self`/`cls`).
     pub self_name: Option<&'a str>,
     /// For a class: what `self.<attr>` is bound to, across all its methods.
-    pub self_attrs: FxHashMap<&'a str, Binding<'a>>,
+    pub self_attrs: Bindings<'a>,
+}
+
+/// The names bound in a scope. The hash table holds indices into a list, so
+/// that growing it moves small entries rather than whole bindings (building
+/// these tables was a tenth of the semantic model's time).
+#[derive(Debug, Default)]
+pub struct Bindings<'a> {
+    index: FxHashMap<&'a str, u32>,
+    entries: Vec<(&'a str, Binding<'a>)>,
+}
+
+impl<'a> Bindings<'a> {
+    pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
+        self.get_key_value(name).map(|(_, b)| b)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Binding<'a>> {
+        let i = *self.index.get(name)?;
+        Some(&mut self.entries[i as usize].1)
+    }
+
+    pub fn get_key_value(&self, name: &str) -> Option<(&'a str, &Binding<'a>)> {
+        let i = *self.index.get(name)?;
+        let (name, binding) = &self.entries[i as usize];
+        Some((*name, binding))
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// In the order the names were first bound.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Binding<'a>)> + '_ {
+        self.entries.iter().map(|(name, b)| (*name, b))
+    }
+
+    pub(super) fn entry(&mut self, name: &'a str) -> &mut Binding<'a> {
+        let next = self.entries.len() as u32;
+        let i = *self.index.entry(name).or_insert(next);
+        if i == next {
+            self.entries.push((name, Binding::new()));
+        }
+        &mut self.entries[i as usize].1
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -143,10 +187,10 @@ impl<'a> Scope<'a> {
             kind,
             parent,
             node_start,
-            bindings: FxHashMap::default(),
+            bindings: Bindings::default(),
             globals: Vec::new(),
             self_name: None,
-            self_attrs: FxHashMap::default(),
+            self_attrs: Bindings::default(),
         }
     }
 
