@@ -8,7 +8,7 @@ use ruff_text_size::{TextRange, TextSize};
 use crate::diagnostics::Diagnostic;
 
 /// What a comment suppresses.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Directive {
     All,
     Codes(Vec<String>),
@@ -112,6 +112,7 @@ fn physical_line(source: &str, comment: TextRange) -> TextRange {
 
 /// The suppression comments of one file, kept (owned) until project-wide
 /// findings have been filtered too.
+#[derive(Clone)]
 pub struct Suppressions {
     file_level: Vec<Directive>,
     /// The physical line a `noqa` comment ends (start of the line to the end

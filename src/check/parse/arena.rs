@@ -1,32 +1,35 @@
-//! A bump arena for parse trees, behind the global allocator.
+//! A bump arena for each file's pass, behind the global allocator.
 //!
 //! Why: `ruff_python_parser` allocates every node through the global
-//! allocator, and a checked file's tree is then freed node by node. On the
-//! benchmark corpus, allocating and freeing trees was about a sixth of all
-//! instructions of `check`. The parser takes no allocator argument, so the
+//! allocator, and a checked file's tree was then freed node by node; our
+//! semantic model and tree walk add many more short-lived allocations. On
+//! the benchmark corpus, allocating and freeing these was about a fifth of
+//! the CPU time of `check`. The parser takes no allocator argument, so the
 //! arena sits behind `#[global_allocator]` (see `main.rs`): while a thread is
-//! inside [`Window`] (the parse call only), its allocations are bumped from a
-//! region of its own; freeing such memory is a no-op; the whole region is
-//! reused by the thread's next parse once no tree from it is alive. No
+//! inside a [`Window`], its allocations are bumped from a region of its own;
+//! freeing such memory is a no-op; the whole region is reused by the
+//! thread's next outermost window once nothing built in it is alive. No
 //! maintained crate offers a thread-scoped region behind the global
 //! allocator (`bumpalo` needs an allocator-aware API).
 //!
-//! Safety rests on three rules, each enforced here or in `parse`:
-//! - Only the parse call runs inside a window; our tree walks, summaries
-//!   and diagnostics allocate normally, so nothing that outlives the tree
-//!   lives in the region. Lazily initialised globals of the parser are
-//!   initialised outside any window first (`parse::warm_up`), and a
-//!   panic hook leaves the window (only the panic message may have been
-//!   formatted in the region by then; `catch_unwind`'s handler copies it
-//!   before its thread parses again).
-//! - A thread's region is reset only when none of its trees is alive
-//!   ([`release`] counts them down).
+//! Safety rests on these rules:
+//! - What runs inside a window allocates nothing that outlives the value it
+//!   builds ([`build_in_region`]'s contract): lazily initialised statics
+//!   are made before (`parse::warm_up`, `RunContext::new`), and results that
+//!   must live on are copied out after the window closes
+//!   (`check::FileResult::detached`). A panic hook leaves the window (only
+//!   the panic message may have been formatted in the region by then;
+//!   `catch_unwind`'s handler copies it before its thread opens a window
+//!   again).
+//! - A thread's region is reset only when nothing built in it is alive
+//!   ([`TreeMemory`] counts that), and test builds overwrite it on reset so
+//!   that a broken rule shows up as garbage in the tests.
 //! - Pointers into the reservation are recognised by address, so freeing
 //!   or growing them from any thread, inside a window or not, is sound.
 //!
 //! Without the reservation (mmap refused, more than [`SLOTS`] threads, a
-//! parse larger than [`SLOT_BYTES`]) allocations go to the inner allocator
-//! and the tree is freed normally.
+//! file needing more than half of [`SLOT_BYTES`]) allocations go to the
+//! inner allocator and values are freed normally.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
@@ -129,6 +132,12 @@ impl Lane {
     /// Frees everything; pages beyond `keep` bytes go back to the system.
     fn reset(&self, keep: usize) {
         let start = self.start.get();
+        if cfg!(debug_assertions) {
+            // Test builds overwrite freed region memory, so that anything
+            // wrongly kept from an earlier file reads as garbage and fails.
+            // SAFETY: bytes of this lane that no live tree uses.
+            unsafe { std::ptr::write_bytes(start as *mut u8, 0xA5, self.next.get() - start) };
+        }
         let keep = start + keep;
         let touched = self.touched_end.get();
         if touched > keep {
@@ -333,7 +342,10 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for ParseArena<A> {
 }
 
 /// A parse in progress on this thread: allocations go to the thread's region.
+/// Windows nest: only the outermost one starts the region afresh and, when
+/// it ends, leaves it.
 pub struct Window {
+    outermost: bool,
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
@@ -348,13 +360,18 @@ pub struct TreeMemory {
 
 impl Window {
     pub fn open() -> Window {
-        REGION.with(|r| {
-            r.reset();
-            r.used.set(false);
-            r.fell_back.set(false);
-            r.inside.set(true);
+        let outermost = REGION.with(|r| {
+            let outermost = !r.inside.get();
+            if outermost {
+                r.reset();
+                r.used.set(false);
+                r.fell_back.set(false);
+                r.inside.set(true);
+            }
+            outermost
         });
         Window {
+            outermost,
             _not_send: std::marker::PhantomData,
         }
     }
@@ -378,7 +395,9 @@ impl Window {
 
 impl Drop for Window {
     fn drop(&mut self) {
-        leave();
+        if self.outermost {
+            leave();
+        }
     }
 }
 
