@@ -27,8 +27,8 @@
 //! - Pointers into the reservation are recognised by address, so freeing
 //!   or growing them from any thread, inside a window or not, is sound.
 //!
-//! Without the reservation (mmap refused, more than [`SLOTS`] threads, a
-//! file needing more than half of [`SLOT_BYTES`]) allocations go to the
+//! Without the reservation (mmap refused, more than `SLOTS` threads, a
+//! file needing more than half of `SLOT_BYTES`) allocations go to the
 //! inner allocator and values are freed normally.
 
 use std::alloc::{GlobalAlloc, Layout};
