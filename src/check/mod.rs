@@ -323,6 +323,7 @@ pub fn check_files(
         // On the same workers: linking resolves call sites in parallel.
         pool.install(|| project::link::link(&summaries, &rules, &suppressed))
     };
+    let link_time = link_started.elapsed();
     if std::env::var_os("ASYNCDOCTOR_TIMINGS").is_some() {
         let functions: usize = summaries.iter().map(|m| m.functions.len()).sum();
         let calls: usize = summaries
@@ -360,8 +361,7 @@ pub fn check_files(
         );
         eprintln!("timing: peak RSS after linking {rss:?}, files with noqa: {with_noqa}");
         eprintln!(
-            "timing: linking {:?} ({} modules, {functions} functions, {calls} calls, {references} references)",
-            link_started.elapsed(),
+            "timing: linking {link_time:?} ({} modules, {functions} functions, {calls} calls, {references} references)",
             summaries.len()
         );
     }

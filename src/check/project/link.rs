@@ -353,15 +353,9 @@ impl<'s> Project<'s> {
             .iter()
             .skip(usize::from(skip_self))
             .find_map(|&(m, c)| {
-                let module = &self.modules[m as usize];
-                module.classes[c as usize]
-                    .methods
-                    .iter()
-                    .find(|(n, _)| module.str(*n) == name)
-                    .map(|(_, index)| FnRef {
-                        module: m,
-                        index: *index,
-                    })
+                self.modules[m as usize]
+                    .method(c, name)
+                    .map(|index| FnRef { module: m, index })
             })
     }
 
@@ -667,13 +661,9 @@ fn coroutine_usage(
                         continue;
                     }
                     let has = |name: &str| {
-                        order.iter().any(|(m, c)| {
-                            let module = &project.modules[*m as usize];
-                            module.classes[*c as usize]
-                                .methods
-                                .iter()
-                                .any(|(n, _)| module.str(*n) == name)
-                        })
+                        order
+                            .iter()
+                            .any(|(m, c)| project.modules[*m as usize].method(*c, name).is_some())
                     };
                     let (enter, aenter) = (has("__enter__"), has("__aenter__"));
                     let class_name = project.class_name(cm, class);
@@ -784,12 +774,11 @@ fn overridden_differently(
     let is_async = project.function(callee).is_async;
     let owner = project.function(callee).class;
     for (m, module) in project.modules.iter().enumerate() {
-        for (c, class) in module.classes.iter().enumerate() {
-            let Some((_, index)) = class.methods.iter().find(|(n, _)| module.str(*n) == name)
-            else {
+        for c in 0..module.classes.len() {
+            let Some(index) = module.method(c as ClassIndex, name) else {
                 continue;
             };
-            if module.functions[*index as usize].is_async == is_async {
+            if module.functions[index as usize].is_async == is_async {
                 continue;
             }
             // Does this class derive from the callee's class?

@@ -200,7 +200,8 @@ pub struct ClassSummary {
     pub name_range: TextRange,
     /// Base classes as callees (resolved at link time).
     pub bases: Vec<Callee>,
-    /// Methods defined directly in the class body.
+    /// Methods defined directly in the class body; sorted by name once the
+    /// summary is sealed (see [`ModuleSummary::method`]).
     pub methods: Vec<(StrRef, FunctionIndex)>,
     /// Derives from `threading.Thread` (its `run` runs in a thread).
     pub is_thread: bool,
@@ -287,6 +288,24 @@ impl ModuleSummary {
         self.keyword_facts.shrink_to_fit();
         self.call_guards.shrink_to_fit();
         self.call_keywords.shrink_to_fit();
+        // Stable: of two `def`s with one name the first stays first, as a
+        // scan in definition order would find it.
+        let text = &self.text;
+        let str_of = |s: StrRef| &text[s.start as usize..(s.start + s.len) as usize];
+        for class in &mut self.classes {
+            class.methods.sort_by(|a, b| str_of(a.0).cmp(str_of(b.0)));
+        }
+    }
+
+    /// The method `name` defined directly in class `class` (a binary search:
+    /// classes with hundreds of methods are common).
+    pub fn method(&self, class: ClassIndex, name: &str) -> Option<FunctionIndex> {
+        let methods = &self.classes[class as usize].methods;
+        let at = methods.partition_point(|(n, _)| self.str(*n) < name);
+        methods
+            .get(at)
+            .filter(|(n, _)| self.str(*n) == name)
+            .map(|(_, index)| *index)
     }
 
     pub fn intern_callee(&mut self, draft: CalleeDraft<'_>) -> Callee {
