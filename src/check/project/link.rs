@@ -395,7 +395,7 @@ impl Project<'_> {
 pub fn link(
     modules: &[ModuleSummary],
     rules: &[RuleSet],
-    suppressed: &(dyn Fn(usize, TextRange, &str) -> bool + Sync),
+    suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
 ) -> Vec<ProjectFinding> {
     let project = Project::new(modules);
     let total = project.total_functions();
@@ -492,50 +492,25 @@ pub fn link(
         }
     }
 
-    // Three independent analyses, side by side; their findings are joined
-    // in a fixed order.
-    let (mut blocking, (coroutines, mut loops)) = rayon::join(
-        || {
-            let mut found = Vec::new();
-            blocking::blocking_via_helper(
-                &project, &refs, &resolved, suppressed, rules, &mut found,
-            );
-            found
-        },
-        || {
-            rayon::join(
-                || {
-                    let mut found = Vec::new();
-                    coroutine_usage(&project, &refs, &resolved, rules, &mut found);
-                    found
-                },
-                || {
-                    let mut found = Vec::new();
-                    run_in_running_loop(
-                        &project,
-                        &refs,
-                        &callers,
-                        &escapes,
-                        &thread_entry,
-                        rules,
-                        &mut found,
-                    );
-                    loop_api_from_thread(
-                        &project,
-                        &refs,
-                        &callers,
-                        &thread_entry,
-                        rules,
-                        &mut found,
-                    );
-                    found
-                },
-            )
-        },
+    blocking::blocking_via_helper(&project, &refs, &resolved, suppressed, rules, &mut findings);
+    coroutine_usage(&project, &refs, &resolved, rules, &mut findings);
+    run_in_running_loop(
+        &project,
+        &refs,
+        &callers,
+        &escapes,
+        &thread_entry,
+        rules,
+        &mut findings,
     );
-    findings.append(&mut blocking);
-    findings.extend(coroutines);
-    findings.append(&mut loops);
+    loop_api_from_thread(
+        &project,
+        &refs,
+        &callers,
+        &thread_entry,
+        rules,
+        &mut findings,
+    );
     findings
 }
 

@@ -78,7 +78,7 @@ pub(super) fn blocking_via_helper(
     project: &Project<'_>,
     refs: &[FnRef],
     resolved: &Rows<Option<Target>>,
-    suppressed: &(dyn Fn(usize, TextRange, &str) -> bool + Sync),
+    suppressed: &dyn Fn(usize, TextRange, &str) -> bool,
     rules: &[RuleSet],
     findings: &mut Vec<ProjectFinding>,
 ) {
