@@ -81,6 +81,33 @@ impl<T: Copy> Rows<T> {
         Rows { start, items }
     }
 
+    /// [`Rows::from_pairs`] for pairs that `pairs` produces twice, the same
+    /// each time (once to count them, once to place them), so that they are
+    /// never all held at once besides the rows.
+    fn from_pair_fn(rows: usize, pairs: impl Fn(&mut dyn FnMut(u32, T))) -> Self {
+        let mut start = vec![0u32; rows + 1];
+        let mut first = None;
+        pairs(&mut |r, item| {
+            start[r as usize + 1] += 1;
+            first.get_or_insert(item);
+        });
+        for r in 0..rows {
+            start[r + 1] += start[r];
+        }
+        // Every slot is written below; the first item only fills them first.
+        let mut items: Vec<T> = match first {
+            Some(first) => vec![first; start[rows] as usize],
+            None => Vec::new(),
+        };
+        let mut fill = start.clone();
+        pairs(&mut |r, item| {
+            let at = &mut fill[r as usize];
+            items[*at as usize] = item;
+            *at += 1;
+        });
+        Rows { start, items }
+    }
+
     /// Rows given one after another.
     fn from_lengths(lengths: impl Iterator<Item = usize>, items: Vec<T>) -> Self {
         let mut start = Vec::with_capacity(lengths.size_hint().0 + 1);
@@ -951,6 +978,31 @@ mod tests {
     use super::*;
     use crate::check::{RunContext, check_module};
     use crate::config::{Overrides, Settings};
+
+    #[test]
+    fn rows_from_a_pair_function_equal_rows_from_pairs() {
+        let pairs: Vec<(u32, (u32, u32))> = vec![
+            (3, (1, 0)),
+            (0, (2, 1)),
+            (3, (0, 2)),
+            (1, (5, 5)),
+            (3, (9, 9)),
+            (0, (7, 0)),
+        ];
+        let by_slice = Rows::from_pairs(5, &pairs);
+        let by_fn = Rows::from_pair_fn(5, |emit| {
+            for &(r, item) in &pairs {
+                emit(r, item);
+            }
+        });
+        for r in 0..5 {
+            assert_eq!(by_slice[r], by_fn[r], "row {r}");
+        }
+        assert_eq!(&by_fn[3], &[(1, 0), (0, 2), (9, 9)]);
+        assert!(by_fn[2].is_empty() && by_fn[4].is_empty());
+        let empty = Rows::<(u32, u32)>::from_pair_fn(3, |_| {});
+        assert!((0..3).all(|r| empty[r].is_empty()));
+    }
 
     fn summaries(files: &[(&str, &str)]) -> Vec<ModuleSummary> {
         let settings =

@@ -101,23 +101,22 @@ pub(super) fn blocking_via_helper(
         }
     }
     // Reverse edges among followed functions.
-    let mut reverse_edges: Vec<(u32, (u32, u32))> = Vec::new();
-    for g in 0..resolved.len() {
-        if !chains.followed(g) {
-            continue;
-        }
-        for (site, target) in resolved[g].iter().enumerate() {
-            let Some(callee) = target.and_then(|t| project.called_function(t)) else {
+    let reverse = Rows::from_pair_fn(total, |emit| {
+        for g in 0..resolved.len() {
+            if !chains.followed(g) {
                 continue;
-            };
-            let c = project.global(callee);
-            if chains.followed(c) {
-                reverse_edges.push((c as u32, (g as u32, site as u32)));
+            }
+            for (site, target) in resolved[g].iter().enumerate() {
+                let Some(callee) = target.and_then(|t| project.called_function(t)) else {
+                    continue;
+                };
+                let c = project.global(callee);
+                if chains.followed(c) {
+                    emit(c as u32, (g as u32, site as u32));
+                }
             }
         }
-    }
-    let reverse = Rows::from_pairs(total, &reverse_edges);
-    drop(reverse_edges);
+    });
     while let Some(c) = queue.pop_front() {
         for &(g, site) in &reverse[c] {
             let g = g as usize;
