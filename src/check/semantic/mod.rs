@@ -230,12 +230,6 @@ impl<'a> SemanticModel<'a> {
 
     /// [`Self::lookup`], also telling which scope binds the name.
     pub fn lookup_with_scope(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &Binding<'a>)> {
-        let owner = self.binding_scope(scope, name)?;
-        self.scope(owner).bindings.get(name).map(|b| (owner, b))
-    }
-
-    /// The scope that holds the binding a name load in `scope` refers to.
-    pub fn binding_scope(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
         let mut current = Some(scope);
         let mut first = true;
         while let Some(id) = current {
@@ -248,16 +242,21 @@ impl<'a> SemanticModel<'a> {
                 return self
                     .scope(ScopeId::MODULE)
                     .bindings
-                    .contains_key(name)
-                    .then_some(ScopeId::MODULE);
+                    .get(name)
+                    .map(|b| (ScopeId::MODULE, b));
             }
-            if s.bindings.contains_key(name) {
-                return Some(id);
+            if let Some(b) = s.bindings.get(name) {
+                return Some((id, b));
             }
             first = false;
             current = s.parent;
         }
         None
+    }
+
+    /// The scope that holds the binding a name load in `scope` refers to.
+    pub fn binding_scope(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
+        self.lookup_with_scope(scope, name).map(|(id, _)| id)
     }
 
     /// The class scope whose instance a `self`-like name denotes in `scope`.
