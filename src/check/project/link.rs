@@ -520,24 +520,31 @@ pub fn link(
     }
 
     blocking::blocking_via_helper(&project, &refs, &resolved, suppressed, rules, &mut findings);
-    coroutine_usage(&project, &refs, &resolved, rules, &mut findings);
-    run_in_running_loop(
-        &project,
-        &refs,
-        &callers,
-        &escapes,
-        &thread_entry,
-        rules,
-        &mut findings,
+    // Two independent analyses side by side, after AD508's search has given
+    // its memory back (running that one alongside raised peak memory).
+    let (mut coroutines, mut loops) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            coroutine_usage(&project, &refs, &resolved, rules, &mut found);
+            found
+        },
+        || {
+            let mut found = Vec::new();
+            run_in_running_loop(
+                &project,
+                &refs,
+                &callers,
+                &escapes,
+                &thread_entry,
+                rules,
+                &mut found,
+            );
+            loop_api_from_thread(&project, &refs, &callers, &thread_entry, rules, &mut found);
+            found
+        },
     );
-    loop_api_from_thread(
-        &project,
-        &refs,
-        &callers,
-        &thread_entry,
-        rules,
-        &mut findings,
-    );
+    findings.append(&mut coroutines);
+    findings.append(&mut loops);
     findings
 }
 
