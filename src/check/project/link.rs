@@ -431,17 +431,30 @@ pub fn link(
     // Resolve every call site once.
     // Resolving call sites is independent per module: in parallel.
     use rayon::prelude::*;
+    // A dotted name resolves the same from every module: each worker keeps
+    // what it has resolved (many modules call the same helpers).
     let per_module: Vec<Vec<Option<Target>>> = modules
         .par_iter()
         .enumerate()
-        .map(|(m, module)| {
-            module
-                .functions
-                .iter()
-                .flat_map(|f| module.calls_of(f))
-                .map(|c| project.resolve_callee(m as u32, &c.callee))
-                .collect()
-        })
+        .map_init(
+            FxHashMap::<&str, Option<Target>>::default,
+            |known, (m, module)| {
+                module
+                    .functions
+                    .iter()
+                    .flat_map(|f| module.calls_of(f))
+                    .map(|c| match c.callee {
+                        Callee::Qualified(q) => {
+                            let name = module.str(q);
+                            *known
+                                .entry(name)
+                                .or_insert_with(|| project.resolve_qualified(name, 0))
+                        }
+                        _ => project.resolve_callee(m as u32, &c.callee),
+                    })
+                    .collect()
+            },
+        )
         .collect();
     // Row g: the targets of function g's call sites, in order.
     let resolved = Rows::from_lengths(
