@@ -99,7 +99,6 @@ impl Lane {
             return None;
         }
         self.next.set(end);
-        self.touched_end.set(self.touched_end.get().max(end));
         Some(())
     }
 
@@ -136,10 +135,10 @@ impl Lane {
             // Test builds overwrite freed region memory, so that anything
             // wrongly kept from an earlier file reads as garbage and fails.
             // SAFETY: bytes of this lane that no live tree uses.
-            unsafe { std::ptr::write_bytes(start as *mut u8, 0xA5, self.next.get() - start) };
+            unsafe { std::ptr::write_bytes(start as *mut u8, 0xA5, self.high_water() - start) };
         }
         let keep = start + keep;
-        let touched = self.touched_end.get();
+        let touched = self.high_water();
         if touched > keep {
             // SAFETY: whole pages of this lane that no live tree uses.
             unsafe {
@@ -149,9 +148,15 @@ impl Lane {
                     libc::MADV_DONTNEED,
                 )
             };
-            self.touched_end.set(keep);
         }
+        self.touched_end.set(touched.min(keep));
         self.next.set(start);
+    }
+
+    /// The end of the pages used since the last reset. `next` only moves
+    /// back when the newest block shrinks, which records the old end first.
+    fn high_water(&self) -> usize {
+        self.touched_end.get().max(self.next.get())
     }
 }
 
@@ -238,7 +243,10 @@ impl ThreadRegion {
         }
     }
 
-    fn bump(&self, layout: Layout) -> Option<*mut u8> {
+    /// [`arena_alloc`] when the lane has no writable room left (or the
+    /// thread has no slot yet).
+    #[cold]
+    fn bump_slow(&self, layout: Layout) -> Option<*mut u8> {
         if !self.claim() {
             return None;
         }
@@ -272,8 +280,25 @@ impl<A> ParseArena<A> {
 }
 
 /// Bump-allocates when this thread is inside a window.
+#[inline]
 fn arena_alloc(layout: Layout) -> Option<*mut u8> {
-    REGION.with(|r| if r.inside.get() { r.bump(layout) } else { None })
+    REGION.with(|r| {
+        if !r.inside.get() {
+            return None;
+        }
+        // The common case: room in the lane's writable pages. (A thread
+        // without a slot has empty lanes at address 0 and takes the slow
+        // path; addresses and sizes are far from overflowing.)
+        let lane = r.lane_for(layout.size());
+        let at = (lane.next.get() + layout.align() - 1) & !(layout.align() - 1);
+        let end = at + layout.size();
+        if end <= lane.writable_end.get() {
+            lane.next.set(end);
+            r.used.set(true);
+            return Some(at as *mut u8);
+        }
+        r.bump_slow(layout)
+    })
 }
 
 // SAFETY: every pointer handed out is either from `inner` (and given back to
@@ -310,6 +335,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for ParseArena<A> {
                 let addr = ptr as usize;
                 let lane = r.lane_for(layout.size());
                 if r.inside.get() && lane.owns_newest(addr, layout.size()) {
+                    lane.touched_end.set(lane.high_water());
                     lane.next.set(addr + new_size);
                 }
             });

@@ -97,6 +97,9 @@ pub struct SummaryBuilder<'a> {
     pending_keywords: Vec<(u32, u32)>,
     /// With the name, interned only if the entry is kept.
     pending_params: Vec<(&'a str, ParamInfo)>,
+    /// The references recorded so far (strings are interned, so equal
+    /// callees are equal values).
+    references_seen: rustc_hash::FxHashSet<Callee>,
 }
 
 impl<'a> SummaryBuilder<'a> {
@@ -131,6 +134,7 @@ impl<'a> SummaryBuilder<'a> {
             pending_guards: Vec::new(),
             pending_keywords: Vec::new(),
             pending_params: Vec::new(),
+            references_seen: Default::default(),
         }
     }
 
@@ -476,13 +480,8 @@ impl<'a> SummaryBuilder<'a> {
 
     /// A function used as a value (recorded once per module).
     pub fn record_reference(&mut self, callee: CalleeDraft<'_>) {
-        if !self
-            .summary
-            .references
-            .iter()
-            .any(|r| self.summary.draft(r) == callee)
-        {
-            let callee = self.summary.intern_callee(callee);
+        let callee = self.summary.intern_callee(callee);
+        if self.references_seen.insert(callee) {
             self.summary.references.push(callee);
         }
     }

@@ -36,7 +36,7 @@ pub type ClassIndex = u32;
 /// A string stored in its module summary's `text` (summaries keep their
 /// strings in one buffer: a handful of allocations per module, so they do
 /// not pin the memory of the parsed trees freed around them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct StrRef {
     start: u32,
     len: u32,
@@ -54,7 +54,7 @@ impl StrRef {
 }
 
 /// What a call (or a reference) points at, as far as one file can tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Callee {
     /// A dotted name through imports: `app.db.fetch`, `app.models.User`.
     Qualified(StrRef),
