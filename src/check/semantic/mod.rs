@@ -137,9 +137,10 @@ pub struct Scope<'a> {
     pub self_attrs: Bindings<'a>,
 }
 
-/// The names bound in a scope. The hash table holds indices into a list, so
-/// that growing it moves small entries rather than whole bindings (building
-/// these tables was a tenth of the semantic model's time).
+/// The names bound in a scope, in a list. Most scopes bind a handful of
+/// names, found fastest by scanning; past [`Bindings::SCANNED`] names a hash
+/// table of indices is built (it moves small entries, not whole bindings,
+/// when it grows).
 #[derive(Debug, Default)]
 pub struct Bindings<'a> {
     index: FxHashMap<&'a str, u32>,
@@ -147,23 +148,32 @@ pub struct Bindings<'a> {
 }
 
 impl<'a> Bindings<'a> {
+    const SCANNED: usize = 8;
+
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            self.entries.iter().position(|(n, _)| *n == name)
+        } else {
+            self.index.get(name).map(|&i| i as usize)
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
-        self.get_key_value(name).map(|(_, b)| b)
+        self.position(name).map(|i| &self.entries[i].1)
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Binding<'a>> {
-        let i = *self.index.get(name)?;
-        Some(&mut self.entries[i as usize].1)
+        let i = self.position(name)?;
+        Some(&mut self.entries[i].1)
     }
 
     pub fn get_key_value(&self, name: &str) -> Option<(&'a str, &Binding<'a>)> {
-        let i = *self.index.get(name)?;
-        let (name, binding) = &self.entries[i as usize];
+        let (name, binding) = &self.entries[self.position(name)?];
         Some((*name, binding))
     }
 
     pub fn contains_key(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+        self.position(name).is_some()
     }
 
     /// In the order the names were first bound.
@@ -172,12 +182,25 @@ impl<'a> Bindings<'a> {
     }
 
     pub(super) fn entry(&mut self, name: &'a str) -> &mut Binding<'a> {
-        let next = self.entries.len() as u32;
-        let i = *self.index.entry(name).or_insert(next);
-        if i == next {
-            self.entries.push((name, Binding::new()));
-        }
-        &mut self.entries[i as usize].1
+        let i = match self.position(name) {
+            Some(i) => i,
+            None => {
+                let i = self.entries.len();
+                self.entries.push((name, Binding::new()));
+                if !self.index.is_empty() {
+                    self.index.insert(name, i as u32);
+                } else if self.entries.len() > Self::SCANNED {
+                    self.index = self
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, _))| (*n, i as u32))
+                        .collect();
+                }
+                i
+            }
+        };
+        &mut self.entries[i].1
     }
 }
 
@@ -290,4 +313,30 @@ pub fn grow_stack<R>(f: impl FnOnce() -> R) -> R {
 /// Shallow facts about statements that rules reuse.
 pub fn is_none_literal(expr: &Expr) -> bool {
     matches!(expr, Expr::NoneLiteral(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_are_found_before_and_after_the_table_is_built() {
+        let names: Vec<String> = (0..3 * Bindings::SCANNED)
+            .map(|i| format!("n{i}"))
+            .collect();
+        let mut bindings = Bindings::default();
+        for (i, name) in names.iter().enumerate() {
+            bindings.entry(name).other_sites = i as u16;
+            // Binding a name again finds the same entry.
+            bindings.entry(&names[0]).is_function = true;
+            for (j, earlier) in names[..=i].iter().enumerate() {
+                assert_eq!(bindings.get(earlier).map(|b| b.other_sites), Some(j as u16));
+            }
+            assert!(!bindings.contains_key(&format!("n{}", i + 1)));
+        }
+        assert!(bindings.get("n0").is_some_and(|b| b.is_function));
+        let order: Vec<&str> = bindings.iter().map(|(n, _)| n).collect();
+        assert_eq!(order, names.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(bindings.get_key_value("n5").map(|(n, _)| n), Some("n5"));
+    }
 }
