@@ -166,6 +166,7 @@ struct ThreadRegion {
     slot: Cell<usize>,
     small: Lane,
     large: Lane,
+    /// Values built in the region (trees, models, results) still alive.
     live_trees: Cell<u32>,
     used: Cell<bool>,
     fell_back: Cell<bool>,
@@ -367,7 +368,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for ParseArena<A> {
     }
 }
 
-/// A parse in progress on this thread: allocations go to the thread's region.
+/// Work in progress on this thread (a parse, a semantic model, a file's
+/// whole pass) whose allocations go to the thread's region.
 /// Windows nest: only the outermost one starts the region afresh and, when
 /// it ends, leaves it.
 pub struct Window {
@@ -375,11 +377,12 @@ pub struct Window {
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
-/// What a closed window's tree needs when it is dropped.
+/// What the value built in a closed window (a tree, a model, a file's
+/// result) needs when it is dropped.
 pub struct TreeMemory {
-    /// The tree holds region memory: the region must not be reset while it lives.
+    /// The value holds region memory: the region must not be reset while it lives.
     holds_region: bool,
-    /// Every allocation came from the region: dropping the tree is a no-op.
+    /// Every allocation came from the region: dropping the value is a no-op.
     pub all_in_region: bool,
     _not_send: std::marker::PhantomData<*const ()>,
 }
