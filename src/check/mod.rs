@@ -263,6 +263,10 @@ pub fn check_files(
     let results: Vec<Result<Checked, String>> = pool.install(|| {
         files
             .par_iter()
+            // One file per job: rayon otherwise hands a worker a run of
+            // files it cannot share, and the other worker idles at the end
+            // (30 ms of one-worker tail on the corpus).
+            .with_max_len(1)
             .map(|file| {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                     check_file(file, settings, &run, cwd, keep_sources)
