@@ -173,6 +173,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for p in &paths {
         discovery::walk(p, &excludes, &mut files, &mut problems);
     }
+    if timings {
+        eprintln!("timing: walk {:?}", started.elapsed());
+    }
     let sources = discovery::with_module_names(files);
     if timings {
         eprintln!(
