@@ -157,6 +157,9 @@ struct Project<'s> {
     class_offsets: Vec<usize>,
     /// Every class's method resolution order, once computed.
     mros: Option<MroTable>,
+    /// The `__init__` each class runs (by global class number), once
+    /// computed: every instantiation looks it up, often many times.
+    inits: Vec<Option<FnRef>>,
 }
 
 impl<'s> Project<'s> {
@@ -181,8 +184,10 @@ impl<'s> Project<'s> {
             offsets,
             class_offsets,
             mros: None,
+            inits: Vec::new(),
         };
         project.compute_mros();
+        project.inits = project.compute_inits();
         project
     }
 
@@ -374,6 +379,17 @@ impl<'s> Project<'s> {
         });
     }
 
+    fn compute_inits(&self) -> Vec<Option<FnRef>> {
+        use rayon::prelude::*;
+        (0..self.modules.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|m| {
+                (0..self.modules[m as usize].classes.len() as ClassIndex)
+                    .map(move |c| self.method(m, c, "__init__", false))
+            })
+            .collect()
+    }
+
     fn method(&self, module: u32, class: ClassIndex, name: &str, skip_self: bool) -> Option<FnRef> {
         let mro = self.mro(module, class);
         mro.order
@@ -390,7 +406,9 @@ impl<'s> Project<'s> {
     fn called_function(&self, target: Target) -> Option<FnRef> {
         match target {
             Target::Function(f) => Some(f),
-            Target::Class { module, class } => self.method(module, class, "__init__", false),
+            Target::Class { module, class } => {
+                self.inits[self.class_offsets[module as usize] + class as usize]
+            }
         }
     }
 }
