@@ -176,6 +176,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
     if timings {
         eprintln!("timing: walk {:?}", started.elapsed());
     }
+    if timings {
+        eprintln!("timing: walk {:?}", started.elapsed());
+    }
     let sources = discovery::with_module_names(files);
     if timings {
         eprintln!(

@@ -483,6 +483,80 @@ fn check_file(
 ) {
     let display: Arc<str> = display_path(&file.path, cwd).into();
     let rules = settings.rules_for(&file.path);
+    if notebook::is_notebook(&file.path) {
+        return check_notebook(file, display, rules, run, keep_source);
+    }
+    // The whole per-file pass, reading the file included, runs in the
+    // thread's parse region: its many short-lived allocations cost a pointer
+    // bump and are never freed one by one, the file's text reuses the same
+    // pages file after file, and only the compact copy of the result below
+    // reaches the long-lived heap.
+    // SAFETY: reading and checking a module allocate nothing that outlives
+    // them but the text and the result: the rules' lazily made tables are
+    // made when `run` is (`BlockingTable::new`), nothing is printed, and
+    // `RunContext` is read-only here. The result is copied (`detached`), and
+    // the text copied or dropped, before the region can be reused.
+    let pass = unsafe {
+        parse::arena::build_in_region(|| {
+            let text = source::read_source(&file.path);
+            let result = text.as_ref().ok().map(|text| {
+                check_module(
+                    text,
+                    file.module_name.as_deref(),
+                    file.is_package,
+                    rules,
+                    run,
+                )
+            });
+            (text, result)
+        })
+    };
+    let (text, result) = match &*pass {
+        (Ok(text), Some(result)) => (text, result.detached()),
+        (Err(error), _) => {
+            return (
+                unreadable(file.path.clone(), display, error.to_string(), rules),
+                None,
+                None,
+            );
+        }
+        (Ok(_), None) => unreachable!("checked whenever read"),
+    };
+    let mut findings = FileFindings {
+        path: file.path.clone(),
+        display,
+        source: Arc::from(""),
+        diagnostics: result.diagnostics,
+        cell_starts: None,
+    };
+    if !findings.diagnostics.is_empty() {
+        if keep_source {
+            // Only kept when needed for rendering.
+            findings.source = Arc::from(text.as_str());
+        } else {
+            findings.locate(text);
+        }
+    }
+    drop(pass);
+    let summary = result.summary.map(|mut s| {
+        s.namespace_name = file.namespace_name.as_deref().map(Into::into);
+        s
+    });
+    (findings, summary, result.suppressions)
+}
+
+/// A notebook: its cells are read and joined outside the parse region.
+fn check_notebook(
+    file: &SourceFile,
+    display: Arc<str>,
+    rules: RuleSet,
+    run: &RunContext,
+    keep_source: bool,
+) -> (
+    FileFindings,
+    Option<project::ModuleSummary>,
+    Option<noqa::Suppressions>,
+) {
     let text = match source::read_source(&file.path) {
         Ok(text) => text,
         Err(error) => {
@@ -493,77 +567,44 @@ fn check_file(
             );
         }
     };
-    let (text, cell_starts) = if notebook::is_notebook(&file.path) {
-        match notebook::extract(&text) {
-            Ok(nb) => (nb.source, Some(nb.cell_starts)),
-            Err(message) => {
-                return (
-                    unreadable(file.path.clone(), display, message, rules),
-                    None,
-                    None,
-                );
-            }
+    let (text, cell_starts) = match notebook::extract(&text) {
+        Ok(nb) => (nb.source, nb.cell_starts),
+        Err(message) => {
+            return (
+                unreadable(file.path.clone(), display, message, rules),
+                None,
+                None,
+            );
         }
-    } else {
-        (text, None)
     };
-    {
-        {
-            let result = if cell_starts.is_some() {
-                check_parsed(
-                    &text,
-                    parse::parse_ipython(&text),
-                    None,
-                    true,
-                    false,
-                    rules,
-                    run,
-                )
-            } else {
-                // The whole per-file pass runs in the thread's parse region:
-                // its many short-lived allocations cost a pointer bump and
-                // are never freed one by one, and only the compact copy of
-                // the result below reaches the long-lived heap.
-                // SAFETY: checking a module allocates nothing that outlives
-                // it but its result: the rules' lazily made tables are made
-                // when `run` is (`BlockingTable::new`), nothing is printed,
-                // and `RunContext` is read-only here. The result is copied
-                // (`detached`) before the region can be reused.
-                let in_region = unsafe {
-                    parse::arena::build_in_region(|| {
-                        check_module(
-                            &text,
-                            file.module_name.as_deref(),
-                            file.is_package,
-                            rules,
-                            run,
-                        )
-                    })
-                };
-                in_region.detached()
-            };
-            let mut findings = FileFindings {
-                path: file.path.clone(),
-                display,
-                // Only kept when needed for rendering.
-                source: if result.diagnostics.is_empty() {
-                    Arc::from("")
-                } else {
-                    Arc::from(text)
-                },
-                diagnostics: result.diagnostics,
-                cell_starts,
-            };
-            if !keep_source {
-                findings.forget_source();
-            }
-            let summary = result.summary.map(|mut s| {
-                s.namespace_name = file.namespace_name.as_deref().map(Into::into);
-                s
-            });
-            (findings, summary, result.suppressions)
-        }
+    let result = check_parsed(
+        &text,
+        parse::parse_ipython(&text),
+        None,
+        true,
+        false,
+        rules,
+        run,
+    );
+    let mut findings = FileFindings {
+        path: file.path.clone(),
+        display,
+        source: if result.diagnostics.is_empty() {
+            Arc::from("")
+        } else {
+            Arc::from(text)
+        },
+        diagnostics: result.diagnostics,
+        cell_starts: Some(cell_starts),
+    };
+    if !keep_source {
+        findings.forget_source();
     }
+    let summary = result.summary.map(|mut s| {
+        s.namespace_name = file.namespace_name.as_deref().map(Into::into);
+        s
+    });
+    (findings, summary, result.suppressions)
 }
 
 /// An AD002 finding for a path that could not be read.

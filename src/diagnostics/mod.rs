@@ -215,14 +215,20 @@ impl FileFindings {
         if self.cell_starts.is_some() || self.source.is_empty() {
             return;
         }
-        let index = LineIndex::new(&self.source);
+        let source = std::mem::replace(&mut self.source, Arc::from(""));
+        self.locate(&source);
+    }
+
+    /// Works out every finding's row and column in `source`, the text the
+    /// findings were made on (which this does not keep).
+    pub fn locate(&mut self, source: &str) {
+        let index = LineIndex::new(source);
         for d in &mut self.diagnostics {
             d.position = Some([
-                index.location(&self.source, d.range.start()),
-                index.location(&self.source, d.range.end()),
+                index.location(source, d.range.start()),
+                index.location(source, d.range.end()),
             ]);
         }
-        self.source = Arc::from("");
     }
 
     pub fn resolve(&self, with_snippets: bool) -> Vec<Finding> {
