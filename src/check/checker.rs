@@ -454,7 +454,9 @@ impl<'m, 'a> Visitor<'a> for Checker<'m, 'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        grow_stack(|| self.visit_expr_inner(expr));
+        if !crate::check::semantic::is_leaf(expr) {
+            grow_stack(|| self.visit_expr_inner(expr));
+        }
     }
 
     fn visit_body(&mut self, body: &'a [Stmt]) {

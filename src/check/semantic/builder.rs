@@ -8,7 +8,7 @@ use ruff_text_size::Ranged;
 use rustc_hash::FxHashMap;
 
 use super::{
-    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, grow_stack,
+    Binding, ImportTarget, Scope, ScopeId, ScopeKind, SemanticModel, Site, grow_stack, is_leaf,
     is_none_literal,
 };
 
@@ -281,7 +281,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        grow_stack(|| self.visit_expr_inner(expr));
+        if !is_leaf(expr) {
+            grow_stack(|| self.visit_expr_inner(expr));
+        }
     }
 
     fn visit_comprehension(&mut self, comprehension: &'a ast::Comprehension) {

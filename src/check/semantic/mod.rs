@@ -310,6 +310,22 @@ pub fn grow_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
+/// An expression with no expressions inside (a name or a plain literal):
+/// the walks pass over these, the most common nodes, without the stack
+/// check and the generic walk, which would visit nothing.
+pub fn is_leaf(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Name(_)
+            | Expr::NumberLiteral(_)
+            | Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_)
+    )
+}
+
 /// Shallow facts about statements that rules reuse.
 pub fn is_none_literal(expr: &Expr) -> bool {
     matches!(expr, Expr::NoneLiteral(_))
@@ -338,5 +354,39 @@ mod tests {
         let order: Vec<&str> = bindings.iter().map(|(n, _)| n).collect();
         assert_eq!(order, names.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(bindings.get_key_value("n5").map(|(n, _)| n), Some("n5"));
+    }
+
+    /// The walks skip leaves: that is only right if walking one would visit
+    /// no expression inside it. Checked on every expression of a sample
+    /// that has each kind of leaf (and non-leaves, which must visit some).
+    #[test]
+    fn leaves_contain_no_expressions() {
+        use ruff_python_ast::visitor::{self, Visitor};
+        struct All<'a>(Vec<&'a Expr>);
+        impl<'a> Visitor<'a> for All<'a> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                self.0.push(expr);
+                visitor::walk_expr(self, expr);
+            }
+        }
+        struct Count(usize);
+        impl<'a> Visitor<'a> for Count {
+            fn visit_expr(&mut self, _: &'a Expr) {
+                self.0 += 1;
+            }
+        }
+        let source = "x = (a, 1, 2.5, 3j, 'a' 'b', b'c', True, None, ..., f'{y}', -z, [w], q.r)\n";
+        let parsed = crate::check::parse::parse_python(source);
+        let mut all = All(Vec::new());
+        all.visit_body(parsed.body());
+        let mut leaves = 0;
+        for expr in all.0 {
+            let mut inside = Count(0);
+            visitor::walk_expr(&mut inside, expr);
+            assert_eq!(is_leaf(expr), inside.0 == 0, "{expr:?}");
+            leaves += usize::from(is_leaf(expr));
+        }
+        // x, a, 1, 2.5, 3j, 'a' 'b', b'c', True, None, ..., y, z, w, q
+        assert_eq!(leaves, 14);
     }
 }
