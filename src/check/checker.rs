@@ -141,7 +141,8 @@ impl<'m, 'a> Checker<'m, 'a> {
                 .is_project_name(&self.target)
                 .then_some(CalleeDraft::Qualified(self.target.as_str()))
         } else {
-            collect::callee_of(
+            // `call.func` did not resolve through imports (`by_import`).
+            collect::callee_of_unqualified(
                 &self.resolver,
                 &self.run.project,
                 self.scope,

@@ -1380,8 +1380,10 @@ impl<'m, 'a> Checker<'m, 'a> {
             Expr::UnaryOp(u) => self.is_version_test(&u.operand),
             Expr::Subscript(s) => self.is_version_test(&s.value),
             Expr::Call(c) => matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "hasattr"),
+            // Only an attribute named `version_info` can be `sys.version_info`.
             Expr::Attribute(a) => {
-                self.resolves_to_any(test, &["sys.version_info"])
+                (a.attr.as_str() == "version_info"
+                    && self.resolves_to_any(test, &["sys.version_info"]))
                     || is_version_constant(a.attr.as_str())
             }
             Expr::Name(n) => {

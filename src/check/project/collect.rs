@@ -743,13 +743,40 @@ pub fn callee_of<'b>(
     method_class: Option<ClassIndex>,
     buf: &'b mut String,
 ) -> Option<CalleeDraft<'b>> {
+    callee(resolver, project, scope, expr, method_class, buf, true)
+}
+
+/// [`callee_of`] for an expression whose qualified name is already known
+/// not to resolve (`qualified_name` returned `false` for it).
+pub fn callee_of_unqualified<'b>(
+    resolver: &Resolver<'_, '_>,
+    project: &ProjectContext,
+    scope: ScopeId,
+    expr: &'b Expr,
+    method_class: Option<ClassIndex>,
+    buf: &'b mut String,
+) -> Option<CalleeDraft<'b>> {
+    callee(resolver, project, scope, expr, method_class, buf, false)
+}
+
+fn callee<'b>(
+    resolver: &Resolver<'_, '_>,
+    project: &ProjectContext,
+    scope: ScopeId,
+    expr: &'b Expr,
+    method_class: Option<ClassIndex>,
+    buf: &'b mut String,
+    may_be_qualified: bool,
+) -> Option<CalleeDraft<'b>> {
     match expr {
         Expr::Name(name) => {
             let id = name.id.as_str();
             let (bound_in, binding) = resolver.model.lookup_with_scope(scope, id)?;
             if let Some(_target) = binding.as_import() {
-                return (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
-                    .then_some(CalleeDraft::Qualified(buf.as_str()));
+                return (may_be_qualified
+                    && resolver.qualified_name(scope, expr, buf)
+                    && project.is_project_name(buf))
+                .then_some(CalleeDraft::Qualified(buf.as_str()));
             }
             let module_def = bound_in == ScopeId::MODULE
                 && (binding.is_function || binding.is_class)
@@ -777,8 +804,10 @@ pub fn callee_of<'b>(
                     name: attr.attr.as_str(),
                 });
             }
-            (resolver.qualified_name(scope, expr, buf) && project.is_project_name(buf))
-                .then_some(CalleeDraft::Qualified(buf.as_str()))
+            (may_be_qualified
+                && resolver.qualified_name(scope, expr, buf)
+                && project.is_project_name(buf))
+            .then_some(CalleeDraft::Qualified(buf.as_str()))
         }
         _ => None,
     }
