@@ -332,8 +332,12 @@ impl<'s> Project<'s> {
                 (0..self.modules[m as usize].classes.len() as ClassIndex).map(move |c| (m, c))
             })
             .collect();
+        // Parallel loops in linking take small batches: rayon otherwise
+        // stops splitting early, and one worker is left finishing a long
+        // run alone.
         let direct: Vec<(Vec<u32>, bool)> = classes
             .par_iter()
+            .with_max_len(256)
             .map(|&(m, c)| {
                 let class = &self.modules[m as usize].classes[c as usize];
                 let mut unknown = class.external_base;
@@ -350,6 +354,7 @@ impl<'s> Project<'s> {
             .collect();
         let mros: Vec<(Vec<(u32, ClassIndex)>, bool)> = (0..classes.len())
             .into_par_iter()
+            .with_max_len(256)
             .map(|g| {
                 let mut order: Vec<u32> = Vec::new();
                 let mut unknown_base = false;
@@ -383,6 +388,7 @@ impl<'s> Project<'s> {
         use rayon::prelude::*;
         (0..self.modules.len() as u32)
             .into_par_iter()
+            .with_max_len(64)
             .flat_map_iter(|m| {
                 (0..self.modules[m as usize].classes.len() as ClassIndex)
                     .map(move |c| self.method(m, c, "__init__", false))
@@ -499,6 +505,7 @@ pub fn link(
     type ModuleEdges = (Vec<(u32, u32)>, Vec<usize>, Vec<usize>);
     let per_module: Vec<ModuleEdges> = modules
         .par_iter()
+        .with_max_len(64)
         .enumerate()
         .map(|(m, module)| {
             let (mut edges, mut entries, mut escaping) = (Vec::new(), Vec::new(), Vec::new());
