@@ -141,14 +141,15 @@ impl<'m, 'a> Checker<'m, 'a> {
                 .is_project_name(&self.target)
                 .then_some(CalleeDraft::Qualified(self.target.as_str()))
         } else {
-            // `call.func` did not resolve through imports (`by_import`).
-            collect::callee_of_unqualified(
+            collect::callee_of(
                 &self.resolver,
                 &self.run.project,
                 self.scope,
                 &call.func,
                 method_class,
                 &mut self.scratch,
+                // `call.func` did not resolve through imports (`by_import`).
+                false,
             )
         };
         if let Some(callee) = callee {
@@ -191,6 +192,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             expr,
             method_class,
             &mut self.scratch,
+            true,
         ) && !matches!(callee, CalleeDraft::SuperMethod { .. })
         {
             self.summary.record_reference(callee);
@@ -208,6 +210,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             expr,
             method_class,
             &mut buf,
+            true,
         );
         let callee = callee.map(|d| self.summary.intern_callee(d));
         self.scratch = buf;
@@ -338,6 +341,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 base,
                 None,
                 &mut self.scratch,
+                true,
             ) {
                 bases.push(self.summary.intern_callee(callee));
             } else if !adds_no_methods {

@@ -255,11 +255,6 @@ pub fn check_files(
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .expect("cannot start worker threads");
-    type Checked = (
-        FileFindings,
-        Option<project::ModuleSummary>,
-        Option<noqa::Suppressions>,
-    );
     let results: Vec<Result<Checked, String>> = pool.install(|| {
         files
             .par_iter()
@@ -479,11 +474,7 @@ fn check_file(
     run: &RunContext,
     cwd: &Path,
     keep_source: bool,
-) -> (
-    FileFindings,
-    Option<project::ModuleSummary>,
-    Option<noqa::Suppressions>,
-) {
+) -> Checked {
     let display: Arc<str> = display_path(&file.path, cwd).into();
     let rules = settings.rules_for(&file.path);
     if notebook::is_notebook(&file.path) {
@@ -555,11 +546,7 @@ fn check_notebook(
     rules: RuleSet,
     run: &RunContext,
     keep_source: bool,
-) -> (
-    FileFindings,
-    Option<project::ModuleSummary>,
-    Option<noqa::Suppressions>,
-) {
+) -> Checked {
     let text = match source::read_source(&file.path) {
         Ok(text) => text,
         Err(error) => {
@@ -609,6 +596,14 @@ fn check_notebook(
     });
     (findings, summary, result.suppressions)
 }
+
+/// What checking one file gives: its findings, its summary for project-wide
+/// analysis and its `# noqa` comments (both `None` when it did not parse).
+type Checked = (
+    FileFindings,
+    Option<project::ModuleSummary>,
+    Option<noqa::Suppressions>,
+);
 
 /// An AD002 finding for a path that could not be read.
 pub fn unreadable(

@@ -734,32 +734,10 @@ pub fn is_main_guard(test: &Expr) -> bool {
 }
 
 /// What an expression used as a callee (or a callback) refers to in the
-/// project, if anything. `buf` is scratch space.
+/// project, if anything. `buf` is scratch space. `may_be_qualified`: false
+/// when `qualified_name` is already known to fail for `expr` (it is then
+/// not tried again).
 pub fn callee_of<'b>(
-    resolver: &Resolver<'_, '_>,
-    project: &ProjectContext,
-    scope: ScopeId,
-    expr: &'b Expr,
-    method_class: Option<ClassIndex>,
-    buf: &'b mut String,
-) -> Option<CalleeDraft<'b>> {
-    callee(resolver, project, scope, expr, method_class, buf, true)
-}
-
-/// [`callee_of`] for an expression whose qualified name is already known
-/// not to resolve (`qualified_name` returned `false` for it).
-pub fn callee_of_unqualified<'b>(
-    resolver: &Resolver<'_, '_>,
-    project: &ProjectContext,
-    scope: ScopeId,
-    expr: &'b Expr,
-    method_class: Option<ClassIndex>,
-    buf: &'b mut String,
-) -> Option<CalleeDraft<'b>> {
-    callee(resolver, project, scope, expr, method_class, buf, false)
-}
-
-fn callee<'b>(
     resolver: &Resolver<'_, '_>,
     project: &ProjectContext,
     scope: ScopeId,
