@@ -486,10 +486,12 @@ fn check_file(
     // pages file after file, and only the compact copy of the result below
     // reaches the long-lived heap.
     // SAFETY: reading and checking a module allocate nothing that outlives
-    // them but the text and the result: the rules' lazily made tables are
+    // them but the text and the result (the reader's per-thread record holds
+    // no heap memory and is made just above): the rules' lazily made tables are
     // made when `run` is (`BlockingTable::new`), nothing is printed, and
     // `RunContext` is read-only here. The result is copied (`detached`), and
     // the text copied or dropped, before the region can be reused.
+    source::prepare_thread();
     let pass = unsafe {
         parse::arena::build_in_region(|| {
             let text = source::read_source(&file.path);

@@ -66,10 +66,124 @@ impl std::fmt::Display for SourceError {
     }
 }
 
+/// Opens files through a descriptor of their directory, kept per thread
+/// (Linux): files of one directory are checked one after another, and the
+/// kernel then looks up one name instead of walking the whole path for each
+/// file. Same flags and errors as `File::open`, which it falls back to.
+#[cfg(target_os = "linux")]
+mod by_directory {
+    use std::cell::RefCell;
+    use std::fs::File;
+    use std::os::fd::{FromRawFd, RawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    const MAX_DIR: usize = 1024;
+    const MAX_NAME: usize = 255;
+
+    /// The last directory opened on this thread. Kept inline, not on the
+    /// heap: files are read inside the parse region, whose memory must not
+    /// be held past a file.
+    struct Directory {
+        path: [u8; MAX_DIR],
+        len: usize,
+        /// -1 when none is open.
+        fd: RawFd,
+    }
+
+    impl Drop for Directory {
+        fn drop(&mut self) {
+            if self.fd >= 0 {
+                // SAFETY: a descriptor this thread opened and still owns.
+                unsafe { libc::close(self.fd) };
+            }
+        }
+    }
+
+    thread_local! {
+        static LAST: RefCell<Directory> = const {
+            RefCell::new(Directory { path: [0; MAX_DIR], len: 0, fd: -1 })
+        };
+    }
+
+    /// Makes this thread's record (registering its destructor, which may
+    /// allocate): to be called outside the parse region, before the first
+    /// file a thread reads inside it.
+    pub fn prepare_thread() {
+        LAST.with(|_| {});
+    }
+
+    pub fn open(path: &Path) -> std::io::Result<File> {
+        let bytes = path.as_os_str().as_bytes();
+        let Some(slash) = memchr::memrchr(b'/', bytes) else {
+            return File::open(path);
+        };
+        // `/x.py` lives in `/`.
+        let (dir, name) = (&bytes[..slash.max(1)], &bytes[slash + 1..]);
+        if name.is_empty() || name.len() > MAX_NAME || dir.len() >= MAX_DIR || bytes.contains(&0) {
+            return File::open(path);
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.fd < 0 || last.path[..last.len] != *dir {
+                if last.fd >= 0 {
+                    // SAFETY: the descriptor is ours and forgotten right after.
+                    unsafe { libc::close(last.fd) };
+                    last.fd = -1;
+                }
+                let mut c_dir = [0u8; MAX_DIR + 1];
+                c_dir[..dir.len()].copy_from_slice(dir);
+                // SAFETY: a NUL-terminated path (no NUL inside: checked above).
+                let fd = unsafe {
+                    libc::open(
+                        c_dir.as_ptr().cast(),
+                        libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+                    )
+                };
+                if fd < 0 {
+                    return File::open(path);
+                }
+                last.path[..dir.len()].copy_from_slice(dir);
+                last.len = dir.len();
+                last.fd = fd;
+            }
+            let mut c_name = [0u8; MAX_NAME + 1];
+            c_name[..name.len()].copy_from_slice(name);
+            // SAFETY: an open directory descriptor and a NUL-terminated name.
+            let fd = unsafe {
+                libc::openat(
+                    last.fd,
+                    c_name.as_ptr().cast(),
+                    libc::O_RDONLY | libc::O_CLOEXEC,
+                )
+            };
+            if fd < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // SAFETY: a descriptor just opened, owned by nothing else.
+            Ok(unsafe { File::from_raw_fd(fd) })
+        })
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod by_directory {
+    pub fn prepare_thread() {}
+
+    pub fn open(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+        std::fs::File::open(path)
+    }
+}
+
+/// To call on a thread before it first reads a file inside the parse region.
+pub fn prepare_thread() {
+    by_directory::prepare_thread();
+}
+
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
     use std::io::Read;
     // One path lookup: the size comes from the open file.
-    let mut file = std::fs::File::open(path).map_err(SourceError::Io)?;
+    let mut file = by_directory::open(path).map_err(SourceError::Io)?;
     let len = file.metadata().map_err(SourceError::Io)?.len();
     if len > MAX_FILE_BYTES {
         return Err(SourceError::TooLarge(len));
@@ -199,6 +313,38 @@ fn python_codec_alias(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Opening through the remembered directory gives each file's own text,
+    /// across directories and back, and the same errors as `File::open`.
+    #[test]
+    fn files_open_through_their_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        for (dir, name) in [(&a, "x.py"), (&a, "y.py"), (&b, "x.py")] {
+            let text = format!("{}/{name}", dir.display());
+            std::fs::write(dir.join(name), &text).unwrap();
+        }
+        for (dir, name) in [(&a, "x.py"), (&a, "y.py"), (&b, "x.py"), (&a, "x.py")] {
+            let path = dir.join(name);
+            assert_eq!(
+                read_source(&path).unwrap(),
+                format!("{}/{name}", dir.display())
+            );
+        }
+        let missing = a.join("missing.py");
+        let ours = by_directory::open(&missing).unwrap_err();
+        let std = std::fs::File::open(&missing).unwrap_err();
+        assert_eq!(ours.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(ours.to_string(), std.to_string());
+        // A directory that does not exist: the same error too.
+        let nowhere = root.path().join("nowhere/x.py");
+        assert_eq!(
+            by_directory::open(&nowhere).unwrap_err().to_string(),
+            std::fs::File::open(&nowhere).unwrap_err().to_string()
+        );
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {
