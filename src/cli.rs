@@ -176,9 +176,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
     if timings {
         eprintln!("timing: walk {:?}", started.elapsed());
     }
-    if timings {
-        eprintln!("timing: walk {:?}", started.elapsed());
-    }
     let sources = discovery::with_module_names(files);
     if timings {
         eprintln!(
